@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitest/config';
+
+// Four projects, run by scripts/test.mjs in this order:
+//   unit, socket, integration, types  — fast, no browser
+//   browser                            — real Chromium against real ws servers (needs dist/)
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'socket', include: ['test/socket/**/*.test.ts'], environment: 'jsdom' } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'types',
+          include: ['test/types/**/*.test-d.ts'],
+          typecheck: { enabled: true, only: true, tsconfig: './tsconfig.test.json', include: ['test/types/**/*.test-d.ts'] },
+        },
+      },
+      {
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
