@@ -1,0 +1,43 @@
+// The shipped artifacts load in Chromium the way users load them, and work:
+// UMD through <script> (global `steadysocket`), ESM through <script type="module">.
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from '../helpers/browser.js';
+
+const b = useBrowser();
+
+describe.each(['umd', 'esm'] as const)('%s artifact', (lib) => {
+  it('exposes SteadySocket and round-trips a message and a channel through a real server', async () => {
+    const { page, errors } = await b.page(lib);
+    const srv = await b.server({ echo: true });
+    const out = await page.evaluate(async (url) => {
+      const { SteadySocket } = steadysocket;
+      const s = __t.track('s', new SteadySocket(url));
+      const got = await new Promise<unknown[]>((resolve, reject) => {
+        const seen: unknown[] = [];
+        setTimeout(() => reject(new Error('no echo within 5 s')), 5000);
+        s.channel('chat').on((d: unknown) => {
+          seen.push(d);
+          resolve(seen);
+        });
+        s.addEventListener('message', (e: MessageEvent) => seen.push(e.data), { once: true });
+        s.send('hello');
+        s.channel('chat').send({ text: 'hi' });
+      });
+      const r = {
+        got,
+        readyState: s.readyState,
+        state: s.state,
+        statics: [SteadySocket.CONNECTING, SteadySocket.OPEN, SteadySocket.CLOSING, SteadySocket.CLOSED],
+        isEventTarget: s instanceof EventTarget,
+      };
+      s.close();
+      return r;
+    }, srv.url);
+    console.log(`[browser] ${lib}: loaded, round-trip ok, state ${out.state}`);
+    expect(out.got[0]).toBe('hello');
+    expect(out.got[out.got.length - 1]).toEqual({ text: 'hi' });
+    expect(out).toMatchObject({ readyState: 1, state: 'open', statics: [0, 1, 2, 3], isEventTarget: true });
+    expect(srv.received.map((r) => r.data)).toEqual(['hello', JSON.stringify({ channel: 'chat', data: { text: 'hi' } })]);
+    expect(errors).toEqual([]);
+  });
+});

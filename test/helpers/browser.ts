@@ -1,0 +1,183 @@
+/**
+ * Browser test harness: Chromium through playwright-core, a static server for
+ * the built artifacts, and pages that load them the way users do.
+ *
+ *   const b = useBrowser();                       // in a test file: registers the hooks
+ *   it('...', async () => {
+ *     const { page } = await b.page('umd');       // or 'esm'; a fresh context per call
+ *     const srv = await b.server({ echo: true }); // a fault server, closed after the test
+ *   });
+ *
+ * One browser and one static server per file (beforeAll/afterAll); every page,
+ * context and fault server a test opens is closed in afterEach, pass or fail.
+ * Each page gets test/helpers/page-init.js first (timer/listener counters and
+ * `__t.track`), then loads dist/steadysocket.umd.min.js with <script> ('umd') or
+ * dist/steadysocket.mjs with <script type="module"> ('esm'); both leave the
+ * library's namespace on `window.steadysocket`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type Behaviour, type FaultServer, startFaultServer } from './fault-server.js';
+import { type StaticServer, startStaticServer } from './static-server.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const INIT = join(ROOT, 'test/helpers/page-init.js');
+export const ARTIFACTS = ['dist/steadysocket.umd.min.js', 'dist/steadysocket.mjs'];
+
+export type Lib = 'umd' | 'esm';
+
+/** What page-init.js installs, as seen from page.evaluate callbacks. */
+export interface PageHarness {
+  logs: Record<string, EventRecord[]>;
+  sockets: Record<string, any>;
+  errors: string[];
+  now(): number;
+  timers(): { live: number; created: number };
+  listeners(): { total: number; byType: Record<string, number> };
+  track<S>(name: string, s: S): S;
+  log(name: string): EventRecord[];
+  count(name: string, type?: string): number;
+}
+
+export interface EventRecord {
+  type: string;
+  t: number;
+  state: string;
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+  data?: unknown;
+  from?: string;
+  to?: string;
+  attempt?: number;
+  delay?: number;
+  attempts?: number;
+  rtt?: number;
+  error?: string;
+}
+
+declare global {
+  // biome-ignore lint: the library namespace as the page sees it (UMD global or the ESM namespace)
+  var steadysocket: any;
+  var __t: PageHarness;
+}
+
+export const PAGES: Record<string, string> = {
+  '/umd.html':
+    '<!doctype html><meta charset="utf-8"><title>steadysocket umd</title>' +
+    '<script src="/dist/steadysocket.umd.min.js"></script>' +
+    "<script>window.__libReady = typeof steadysocket === 'object' && typeof steadysocket.SteadySocket === 'function' ? 'umd' : 'missing';</script>",
+  '/esm.html':
+    '<!doctype html><meta charset="utf-8"><title>steadysocket esm</title>' +
+    '<script type="module">import * as lib from "/dist/steadysocket.mjs"; window.steadysocket = lib;' +
+    "window.__libReady = typeof lib.SteadySocket === 'function' ? 'esm' : 'missing';</script>",
+};
+
+export const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  // keep timers honest in a page nobody looks at
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 30_000 });
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** uncaught page errors seen by Playwright */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context and page with the harness, the library loaded and ready. */
+export async function openPage(browser: Browser, web: StaticServer, lib: Lib = 'umd'): Promise<TestPage> {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript({ path: INIT });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${web.url}/${lib}.html`);
+    const ready = await page.waitForFunction(() => (window as { __libReady?: string }).__libReady, undefined, {
+      timeout: 10_000,
+      polling: 20,
+    });
+    const got = await ready.jsonValue();
+    if (got !== lib) throw new Error(`library did not load in the ${lib} page (got ${got})`);
+    return { context, page, errors, close: () => context.close() };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}
+
+/** JS heap in use after two forced garbage collections (CDP), in bytes. */
+export async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Registers beforeAll/afterEach/afterAll for a browser test file; see the header. */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  let web: StaticServer | undefined;
+  const pages: TestPage[] = [];
+  const servers: FaultServer[] = [];
+
+  beforeAll(async () => {
+    const missing = ARTIFACTS.filter((f) => !existsSync(join(ROOT, f)));
+    if (missing.length) throw new Error(`missing ${missing.join(', ')}: build first (npx rollup -c --silent)`);
+    web = await startStaticServer({ root: ROOT, pages: PAGES });
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    const p = pages.splice(0);
+    const s = servers.splice(0);
+    await Promise.allSettled([...p.map((x) => x.close()), ...s.map((x) => x.close())]);
+  });
+  afterAll(async () => {
+    await Promise.allSettled([browser?.close(), web?.close()]);
+  });
+
+  return {
+    get browser() {
+      if (!browser) throw new Error('browser not launched');
+      return browser;
+    },
+    async page(lib: Lib = 'umd') {
+      if (!browser || !web) throw new Error('browser not launched');
+      const p = await openPage(browser, web, lib);
+      pages.push(p);
+      return p;
+    },
+    async server(b?: Behaviour) {
+      const s = await startFaultServer(b);
+      servers.push(s);
+      return s;
+    },
+  };
+}
