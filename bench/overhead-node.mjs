@@ -1,0 +1,12 @@
+// Child process for the Node overhead bench (run with --expose-gc).
+// usage: node --expose-gc bench/overhead-node.mjs '{"names":[...],"n":100000,"rounds":15}'
+// Prints the result as JSON on stdout.
+import { loadLibs } from './lib/libs-node.mjs';
+import { overheadBench } from './lib/overhead-core.mjs';
+
+const opts = JSON.parse(process.argv[2] ?? '{}');
+const libs = await loadLibs({ steady: opts.names.includes('steadysocket') });
+const result = await overheadBench({ libs, ...opts });
+process.stdout.write(JSON.stringify(result));
+// Libraries may hold timers on their (fake) sockets; we are done either way.
+process.exit(0);

@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+// steadysocket benchmarks: size, per-message overhead, throughput, reconnect storm, memory.
+//   node bench/run.mjs [--only size,overhead,throughput,storm,memory] [--quick] [--build] [--write|--no-write]
+// Prints a markdown report; a full run (no --only, no --quick) also writes bench/RESULTS.md.
+// Raw figures of every run go to bench/results/latest.json (git-ignored).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openBrowser } from './lib/browser.mjs';
+import { NAMES, PEERS } from './lib/adapters.mjs';
+import { fmt, log, machine, ROOT, table, verdict } from './lib/util.mjs';
+import { runMemory } from './memory.mjs';
+import { overheadChromium, overheadNode } from './overhead.mjs';
+import { runSize } from './size.mjs';
+import { runStorm } from './storm.mjs';
+import { CONFIGS, runThroughput } from './throughput.mjs';
+
+const SECTIONS = ['size', 'overhead', 'throughput', 'storm', 'memory'];
+const argv = process.argv.slice(2);
+const flag = (f) => argv.includes(f);
+const onlyArg = argv.find((a) => a.startsWith('--only'));
+const onlyVal = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? argv[argv.indexOf(onlyArg) + 1] : undefined;
+const only = onlyVal ? onlyVal.split(',').map((s) => s.trim()) : SECTIONS;
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+const quick = flag('--quick');
+const write = flag('--write') || (!flag('--no-write') && !quick && only.length === SECTIONS.length);
+
+const P = quick
+  ? { ohN: 20_000, ohRounds: 5, tpRounds: 5, memN: 100, memRounds: 1, stormN: 500 }
+  : { ohN: 100_000, ohRounds: 15, tpRounds: 9, memN: 200, memRounds: 3, stormN: 500 };
+
+const started = Date.now();
+const timings = {};
+async function section(name, fn) {
+  const t0 = Date.now();
+  log(`── ${name} ──`);
+  try {
+    return await fn();
+  } catch (e) {
+    log(`${name} failed:`, e?.stack ?? e);
+    return { error: String(e?.message ?? e) };
+  } finally {
+    timings[name] = (Date.now() - t0) / 1000;
+  }
+}
+
+// ---- the build under test -------------------------------------------------------
+const DIST = ['steadysocket.mjs', 'steadysocket.umd.min.js'].map((f) => path.join(ROOT, 'dist', f));
+if (flag('--build') || !DIST.every((f) => fs.existsSync(f))) {
+  log('building dist/ (npx rollup -c --silent)');
+  const r = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) log('build failed: steadysocket rows will be missing');
+}
+const haveDist = DIST.every((f) => fs.existsSync(f));
+const distTime = haveDist ? Math.min(...DIST.map((f) => fs.statSync(f).mtimeMs)) : 0;
+const newestSrc = (() => {
+  try {
+    return Math.max(...fs.readdirSync(path.join(ROOT, 'src')).map((f) => fs.statSync(path.join(ROOT, 'src', f)).mtimeMs));
+  } catch {
+    return 0;
+  }
+})();
+if (haveDist && newestSrc > distTime) log('warning: src/ is newer than dist/ (pass --build to rebuild)');
+const libs = haveDist ? NAMES.slice(1) : PEERS; // steadysocket and peers
+const gitRev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+
+// ---- run ------------------------------------------------------------------------
+const R = {};
+const needBrowser = only.some((s) => ['overhead', 'throughput', 'memory'].includes(s));
+if (needBrowser && !fs.existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-chromium.mjs')], { cwd: ROOT, stdio: 'inherit' });
+}
+
+if (only.includes('size')) R.size = await section('size', () => runSize(['raw', ...libs]));
+if (only.includes('overhead')) {
+  R.overheadNode = await section('overhead (node)', () => overheadNode({ names: libs, n: P.ohN, rounds: P.ohRounds }));
+}
+let chromiumVersion;
+if (needBrowser) {
+  let b;
+  try {
+    b = await openBrowser();
+    chromiumVersion = b.version;
+    if (!b.isolated) log('warning: page is not cross-origin isolated; timer resolution is 100 µs');
+    if (only.includes('overhead')) {
+      R.overheadChromium = await section('overhead (chromium)', () =>
+        overheadChromium(b, { names: libs, n: P.ohN, rounds: P.ohRounds }),
+      );
+    }
+    if (only.includes('throughput')) {
+      R.throughput = await section('throughput', () =>
+        runThroughput(b, libs, { rounds: P.tpRounds, channel: haveDist }),
+      );
+    }
+    if (only.includes('memory')) {
+      R.memory = await section('memory', () => runMemory(b, ['raw', ...libs], { n: P.memN, rounds: P.memRounds }));
+    }
+    if (b.errors.length) log('page errors:', b.errors.slice(0, 5));
+  } catch (e) {
+    log('browser sections failed:', e?.stack ?? e);
+    R.browserError = String(e?.message ?? e);
+  } finally {
+    await b?.close();
+  }
+}
+if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
+
+const totalSec = (Date.now() - started) / 1000;
+
+// ---- report ---------------------------------------------------------------------
+const m = machine(chromiumVersion);
+const ns = (x) => fmt(x, 0);
+const range = (a, b, d = 0) => `${fmt(a, d)} – ${fmt(b, d)}`;
+const err = (x) => (x?.error ? `error: ${x.error}` : undefined);
+const out = [];
+out.push('# steadysocket benchmarks', '');
+out.push(
+  `- date: ${new Date().toISOString()}`,
+  `- machine: ${m.cpu}, ${m.cores} cores, ${m.os}`,
+  `- node ${m.node}, chromium ${m.chromium}`,
+  `- steadysocket: ${haveDist ? `dist/ built from ${gitRev ?? '?'}${newestSrc > distTime ? ' (src/ changed since the build)' : ''}` : 'not built'}`,
+  `- command: \`node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}\`, ${fmt(totalSec, 0)} s in total (${Object.entries(timings)
+    .map(([k, v]) => `${k} ${fmt(v, 0)} s`)
+    .join(', ')})`,
+  '',
+);
+
+// goals
+const goals = [];
+const ohC = R.overheadChromium?.steadysocket;
+const gz = R.size?.umd?.gzip;
+const tpS = R.throughput?.small?.steadysocket?.ratio;
+const tpC = R.throughput?.channel?.channel?.ratio;
+const st = R.storm?.steadysocket;
+const mem = R.memory?.steadysocket?.overRaw;
+if (R.size) {
+  goals.push([
+    'gzip size of dist/steadysocket.umd.min.js',
+    '< 2,783 B (partysocket), hard limit 3,500 B',
+    gz === undefined ? 'n/a' : `${fmt(gz)} B`,
+    gz === undefined ? '—' : gz < 2783 ? verdict(true) : gz <= 3500 ? '⚠️ under hard limit only' : verdict(false),
+  ]);
+}
+if (ohC?.inbound) {
+  goals.push(['added cost per inbound message (Chromium)', '< 500 ns', `${ns(ohC.inbound.median)} ns`, verdict(ohC.inbound.median < 500)]);
+  goals.push(['added cost per outbound message (Chromium)', '< 200 ns', `${ns(ohC.outbound.median)} ns`, verdict(ohC.outbound.median < 200)]);
+}
+if (tpS) {
+  goals.push([
+    'throughput, 32 B messages, vs raw WebSocket',
+    '≥ 0.99×',
+    `${fmt(tpS.median, 3)}× (${range(...tpS.range, 3)})`,
+    verdict(tpS.median >= 0.99),
+  ]);
+}
+if (tpC) {
+  goals.push([
+    'channel path vs hand-written JSON envelope',
+    '≥ 0.95×',
+    `${fmt(tpC.median, 3)}× (${range(...tpC.range, 3)})`,
+    verdict(tpC.median >= 0.95),
+  ]);
+}
+if (st && !st.error) {
+  goals.push(['storm: 95% reconnected after restart', '≤ 5 s', `${fmt(st.t95 / 1000, 2)} s`, verdict(st.t95 <= 5000)]);
+  goals.push(['storm: peak handshakes per 100 ms', '≤ 12', fmt(st.peak100), verdict(st.peak100 <= 12)]);
+}
+if (mem) goals.push(['memory per idle connection over raw', '≤ 512 B', `${fmt(mem.median)} B`, verdict(mem.median <= 512)]);
+if (goals.length) out.push('## Goals', '', table(['goal', 'target', 'measured', 'verdict'], goals), '');
+
+if (R.size) {
+  out.push('## 1. Size', '');
+  if (R.size.error) out.push(err(R.size), '');
+  else {
+    const rows = [];
+    const u = R.size.umd;
+    rows.push(['dist/steadysocket.umd.min.js (as shipped)', ...(u.error ? [u.error, '', ''] : [fmt(u.min), fmt(u.gzip), fmt(u.brotli)])]);
+    for (const [name, s] of Object.entries(R.size.usage)) {
+      rows.push([`usage bundle: ${name === 'raw' ? 'native WebSocket (no library)' : name}`, ...(s.error ? [s.error, '', ''] : [fmt(s.min), fmt(s.gzip), fmt(s.brotli)])]);
+    }
+    out.push(table(['artifact', 'minified B', 'gzip B', 'brotli B'], rows), '');
+    out.push(
+      'Usage bundle = construct, add a message listener, send; `esbuild --bundle --minify --format=esm`; gzip level 9, brotli quality 11 (node:zlib). partysocket = `import { WebSocket } from "partysocket"`; websocket-ts = `new Websocket(url)`.',
+      '',
+    );
+  }
+}
+
+function ohTable(res) {
+  if (!res) return [];
+  if (res.error) return [err(res), ''];
+  const rows = [];
+  for (const name of libs) {
+    const r = res[name];
+    if (!r) continue;
+    if (r.error) {
+      rows.push([name, r.error, '', '', '']);
+      continue;
+    }
+    rows.push([
+      name,
+      `**${ns(r.inbound.median)}** (${range(r.inbound.min, r.inbound.max)})`,
+      `**${ns(r.outbound.median)}** (${range(r.outbound.min, r.outbound.max)})`,
+      `${ns(r.inbound.bare)} / ${ns(r.inbound.lib)}`,
+      `${ns(r.outbound.bare)} / ${ns(r.outbound.lib)}`,
+    ]);
+  }
+  return [
+    table(['library', 'inbound: added ns/msg (min – max)', 'outbound: added ns/msg (min – max)', 'inbound bare / through lib', 'outbound bare / through lib'], rows),
+    '',
+  ];
+}
+if (R.overheadNode || R.overheadChromium) {
+  out.push('## 2. Per-message overhead (fake in-memory transport)', '');
+  out.push(
+    `Median over ${P.ohRounds} rounds of (time through the library − time on the bare fake), ${fmt(P.ohN)} messages per arm and round, arms alternating; 32-byte string; one MessageEvent reused inbound; GC forced before every timed run. Lower is better; negative = within noise.`,
+    '',
+  );
+  if (R.overheadChromium) out.push(`### Chromium ${chromiumVersion ?? ''}`, '', ...ohTable(R.overheadChromium));
+  if (R.overheadNode) out.push(`### Node ${process.version}`, '', ...ohTable(R.overheadNode));
+}
+
+if (R.throughput) {
+  out.push('## 3. Throughput in Chromium (local `ws` echo server)', '');
+  const t = R.throughput;
+  if (t.error) out.push(err(t), '');
+  else {
+    out.push(
+      `${t.rounds} rounds; each library run sits between two raw runs (raw, A, raw, B, …, order rotated per round); ratio = lib / mean of the two neighbouring raw runs; median and (min – max) of the per-round ratios. n messages sent back to back, timed until the n-th echo: ${CONFIGS.small.n} × 32 B, ${CONFIGS.large.n} × 16 KiB.`,
+      '',
+    );
+    const rows = [];
+    for (const name of ['raw', ...libs]) {
+      const s = t.small?.[name];
+      const l = t.large?.[name];
+      const cell = (x) => (x?.ratio ? `${fmt(x.ratio.median, 3)}× (${range(...x.ratio.range, 3)})` : '1 (baseline)');
+      rows.push([name, fmt(s?.msgsPerSec), cell(s), fmt(l?.msgsPerSec), cell(l)]);
+    }
+    out.push(table(['library', '32 B msg/s', '32 B vs raw', '16 KiB msg/s', '16 KiB vs raw'], rows), '');
+    if (t.channel) {
+      const c = t.channel;
+      out.push(
+        'Channel path: `s.channel("c").send(obj)` + `.on(handler)` vs `ws.send(JSON.stringify({channel:"c",data:obj}))` + `JSON.parse` and a channel check in `onmessage` on a raw socket; same object, same rounds scheme.',
+        '',
+        table(
+          ['arm', 'msg/s', 'vs hand-written'],
+          [
+            ['hand-written JSON on raw WebSocket', fmt(c['channel-raw']?.msgsPerSec), '1 (baseline)'],
+            ['steadysocket channel', fmt(c.channel?.msgsPerSec), `${fmt(c.channel?.ratio?.median, 3)}× (${range(...(c.channel?.ratio?.range ?? []), 3)})`],
+          ],
+        ),
+        '',
+      );
+    }
+  }
+}
+
+if (R.storm) {
+  out.push(`## 4. Reconnect storm (Node, ${P.stormN} clients, default settings)`, '');
+  if (R.storm.error) out.push(err(R.storm), '');
+  else {
+    const rows = [];
+    for (const name of libs) {
+      const s = R.storm[name];
+      if (!s) continue;
+      if (s.error) {
+        rows.push([name, s.error, '', '', '', '', '', '']);
+        continue;
+      }
+      const sec = (x) => (Number.isFinite(x) ? fmt(x / 1000, 2) : `> ${fmt(40)} (aborted)`);
+      rows.push([
+        name,
+        sec(s.t95),
+        sec(s.t100),
+        fmt(s.firstMs / 1000, 2),
+        fmt(s.peak100),
+        fmt(s.mean100, 1),
+        fmt(s.peakOverMean, 1),
+        `${fmt(s.handshakes)} (${fmt(s.reconnected)} clients)`,
+      ]);
+    }
+    out.push(
+      table(['library', '95% back (s after restart)', '100% back (s)', 'first handshake (s)', 'peak handshakes / 100 ms', 'mean / 100 ms', 'peak / mean', 'handshakes after restart'], rows),
+      '',
+      'Clients connect, stay up 6 s (past every minUptime), then the server destroys every socket (no close frame: clients see 1006), stays down 3 s and listens again on the same port. Peak = most handshakes (upgrade requests) in any sliding 100 ms window after the restart; mean = handshakes per 100 ms from the restart to the moment 95% are back. One child process per library, aborted at 40 s. websocket-ts has no reconnect by default; it runs with `ConstantBackoff(1000)` (its README quick start). sockette and websocket-ts get `globalThis.WebSocket = ws`; the others the `WebSocket` option.',
+      '',
+    );
+  }
+}
+
+if (R.memory) {
+  out.push(`## 5. Memory per idle connection (Chromium JS heap after GC)`, '');
+  const mm = R.memory;
+  if (mm.error) out.push(err(mm), '');
+  else {
+    const rows = ['raw', ...libs]
+      .filter((x) => mm[x])
+      .map((x) => [x, fmt(mm[x].bytesPerConn), mm[x].overRaw ? `${fmt(mm[x].overRaw.median)} (${range(...mm[x].overRaw.range)})` : '0 (baseline)']);
+    out.push(
+      table(['library', 'JS heap B / connection', 'over raw B (min – max)'], rows),
+      '',
+      `${mm.n} idle open connections per arm, ${mm.rounds} round(s), arms rotated; (heap after − heap before) / n, both after forced GC (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage usedSize). Native socket memory outside the JS heap is not counted.`,
+      '',
+    );
+  }
+}
+if (R.browserError) out.push(`Browser sections failed: ${R.browserError}`, '');
+
+const md = out.join('\n');
+console.log(md);
+fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+fs.writeFileSync(
+  path.join(ROOT, 'bench', 'results', 'latest.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine: m, argv, params: P, timings, totalSec, results: R }, null, 1),
+);
+if (write) {
+  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), `${md}\n`);
+  log('wrote bench/RESULTS.md');
+}
+log(`done in ${fmt(totalSec, 1)} s`);

@@ -1,0 +1,165 @@
+// Reconnect storm (Node): N clients of one library connect to a ws server, stay up
+// past every library's minUptime, then the server drops every socket (TCP reset,
+// no close frame: a crash, clients see 1006), stays down for 3 s, and listens again
+// on the same port. We record each handshake ('upgrade') after the restart and the
+// time each client id is back. One child process per library; a run is aborted at 40 s.
+import http from 'node:http';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { ROOT, log, sleep } from './lib/util.mjs';
+
+const DOWN_MS = 3000;
+const RUN_LIMIT_MS = 40_000;
+
+function stormServer() {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const sockets = new Set();
+  const handshakes = []; // performance.now() of each upgrade request
+  const connected = new Map(); // id -> performance.now() of its latest successful handshake
+  let server;
+  let port = 0;
+
+  function listen() {
+    server = http.createServer((_req, res) => res.writeHead(426).end());
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    server.on('upgrade', (req, socket, head) => {
+      handshakes.push(performance.now());
+      const id = new URL(req.url, 'http://x').searchParams.get('id');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        connected.set(id, performance.now());
+        ws.on('error', () => {});
+      });
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        port = server.address().port;
+        resolve(port);
+      });
+    });
+  }
+
+  async function relisten() {
+    // A client's refused connect can, rarely, take our port as its own source
+    // port (TCP self-connect); it lets go at once, so retry briefly.
+    for (let i = 0; ; i++) {
+      try {
+        return await listen();
+      } catch (e) {
+        if (e.code !== 'EADDRINUSE' || i >= 50) throw e;
+        await sleep(20);
+      }
+    }
+  }
+
+  function stop() {
+    for (const ws of wss.clients) ws.terminate();
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => server.close(() => r()));
+  }
+
+  return {
+    listen,
+    relisten,
+    stop,
+    handshakes,
+    connected,
+    get port() {
+      return port;
+    },
+    async dispose() {
+      await stop().catch(() => {});
+      wss.close();
+    },
+  };
+}
+
+async function waitFor(pred, limitMs) {
+  const end = performance.now() + limitMs;
+  while (!pred()) {
+    if (performance.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** Peak handshakes in any window [t, t + w) and the sorted times. */
+function peakWindow(times, w) {
+  let peak = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while (times[j] - times[i] >= w) i++;
+    peak = Math.max(peak, j - i + 1);
+  }
+  return peak;
+}
+
+export async function stormOne(name, { n = 500, settleMs = 6000 } = {}) {
+  const srv = stormServer();
+  const started = performance.now();
+  let child;
+  const result = { name, n };
+  try {
+    await srv.listen();
+    child = fork(path.join(ROOT, 'bench', 'storm-client.mjs'), [name, `ws://127.0.0.1:${srv.port}/`, String(n)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const childExit = new Promise((r) => child.once('exit', (code) => r(code)));
+    const left = () => RUN_LIMIT_MS - (performance.now() - started);
+    const up = await Promise.race([waitFor(() => srv.connected.size >= n, 15_000), childExit.then(() => false)]);
+    if (!up) throw new Error(`only ${srv.connected.size}/${n} connected initially ${stderr.slice(0, 300)}`);
+    result.initialMs = performance.now() - started;
+    // Past minUptime (5 s in steadysocket, reconnecting-websocket and partysocket): a long-lived connection.
+    await sleep(settleMs);
+    await srv.stop();
+    const tStop = performance.now();
+    srv.connected.clear();
+    srv.handshakes.length = 0;
+    await sleep(DOWN_MS);
+    await srv.relisten();
+    const tRestart = performance.now();
+    result.outageMs = tRestart - tStop;
+    await waitFor(() => srv.connected.size >= n, Math.max(0, left()));
+    await sleep(Math.min(200, Math.max(0, left()))); // catch a few late duplicates
+    const back = [...srv.connected.values()].map((t) => t - tRestart).sort((a, b) => a - b);
+    const hs = srv.handshakes.map((t) => t - tRestart).sort((a, b) => a - b);
+    const k95 = Math.ceil(0.95 * n);
+    result.reconnected = back.length;
+    result.t95 = back.length >= k95 ? back[k95 - 1] : Number.POSITIVE_INFINITY;
+    result.t100 = back.length >= n ? back[n - 1] : Number.POSITIVE_INFINITY;
+    result.firstMs = hs[0] ?? Number.NaN;
+    result.handshakes = hs.length;
+    result.peak100 = peakWindow(hs, 100);
+    // Mean rate over the recovery, restart -> 95% back (at least one 100 ms window).
+    const span = Number.isFinite(result.t95) ? result.t95 : (hs.at(-1) ?? 0);
+    const inSpan = hs.filter((t) => t <= span).length;
+    result.mean100 = inSpan / Math.max(1, span / 100);
+    result.peakOverMean = result.peak100 / result.mean100;
+    result.aborted = back.length < n;
+  } catch (e) {
+    result.error = String(e?.message ?? e);
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await srv.dispose();
+  }
+  result.totalMs = performance.now() - started;
+  return result;
+}
+
+export async function runStorm(names, opts = {}) {
+  const out = {};
+  for (const name of names) {
+    log(`storm: ${name}`);
+    out[name] = await stormOne(name, opts);
+    log(`storm: ${name}`, JSON.stringify(out[name]));
+  }
+  return out;
+}
