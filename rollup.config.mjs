@@ -3,11 +3,12 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 const input = 'src/index.ts';
-const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined });
+const ts = (target = 'ES2020') => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined, target });
 // Private fields and class members are mangled in the UMD only; the ESM/CJS
 // builds stay readable for users who step through them.
 const terserOptions = {
-  ecma: 2020,
+  ecma: 2022,
+  toplevel: true,
   compress: { passes: 3, pure_getters: true },
   mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
@@ -31,7 +32,8 @@ export default [
       exports: 'named',
       plugins: [terser(terserOptions)],
     },
-    plugins: [ts()],
+    // the script-tag build targets browsers with ES2022 (class fields and static blocks as is)
+    plugins: [ts('ES2022')],
   },
   {
     input,

@@ -1,0 +1,84 @@
+export interface HeartbeatOptions {
+  interval: number;
+  timeout: number;
+  /** send the ping frame */
+  ping: () => void;
+  /** the connection did not answer in time */
+  dead: () => void;
+  now: () => number;
+}
+
+export interface Heartbeat {
+  /** an inbound frame arrived: the connection is alive */
+  touch(): void;
+  /** a pong arrived: touch, and return the round trip of the outstanding ping (ms) */
+  pong(): number | undefined;
+  /** check liveness now: ping at once unless a ping is already out */
+  check(): void;
+  stop(): void;
+}
+
+/**
+ * Finds dead connections by elapsed wall-clock time, not by counting ticks:
+ * after `interval` ms without an inbound frame it pings, and a ping left
+ * unanswered for `timeout` ms means the connection is dead.
+ *
+ * A timer that fires far later than asked (a laptop waking from sleep, a
+ * throttled background tab) proves nothing about the peer: frames may be
+ * waiting behind it. Such a late timeout is forgiven once with a fresh ping;
+ * a second one in a row is judged like any other.
+ */
+export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
+  let last = o.now();
+  let pingAt = 0;
+  let due = 0;
+  let forgiven = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const arm = (at: number) => {
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(tick, Math.max(0, at - o.now()));
+  };
+  const ping = () => {
+    pingAt = o.now();
+    arm(pingAt + o.timeout);
+    o.ping();
+  };
+  const tick = () => {
+    const now = o.now();
+    if (!pingAt) {
+      if (now - last >= o.interval) ping();
+      else arm(last + o.interval);
+    } else if (last >= pingAt) {
+      pingAt = 0;
+      forgiven = false;
+      arm(last + o.interval);
+    } else if (now - due > o.timeout && !forgiven) {
+      forgiven = true;
+      ping();
+    } else {
+      timer = undefined;
+      o.dead();
+    }
+  };
+  arm(last + o.interval);
+
+  return {
+    touch() {
+      last = o.now();
+    },
+    pong() {
+      const sent = pingAt;
+      last = o.now();
+      return sent ? last - sent : undefined;
+    },
+    check() {
+      if (!pingAt) ping();
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+};

@@ -1,0 +1,25 @@
+export { SteadySocket } from './socket';
+export type { ChannelMap } from './socket';
+export type { Channel, ChannelCodec, Envelope } from './channels';
+export { jsonEnvelope } from './channels';
+export type {
+  DropEvent,
+  GiveUpEvent,
+  PongEvent,
+  ReconnectingEvent,
+  StateChangeEvent,
+  SteadyErrorEvent,
+  SteadySocketEventMap,
+} from './events';
+export type { State } from './machine';
+export type { NetworkTarget } from './network';
+export type {
+  CloseInfo,
+  HeartbeatSettings,
+  QueueSettings,
+  ReconnectOptions,
+  SteadySocketOptions,
+  WebSocketConstructor,
+} from './options';
+export type { Data, DropReason, Overflow } from './queue';
+export type { Protocols, ProtocolsProvider, UrlLike, UrlProvider } from './url';

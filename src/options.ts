@@ -1,0 +1,306 @@
+import type { ChannelCodec } from './channels';
+import { jsonEnvelope } from './channels';
+import type { NetworkTarget } from './network';
+import type { Data, Overflow } from './queue';
+
+/** The constructor of a WebSocket implementation: the browser's, `ws`, undici's, or a test double. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+/** The `close` event a reconnect decision is made on. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** Reconnect settings; `reconnect: false` turns reconnecting off. */
+export interface ReconnectOptions {
+  /**
+   * Wait before the first retry, in ms; later retries grow from it by `factor`.
+   * @default 1000
+   */
+  minDelay?: number | undefined;
+  /**
+   * The longest wait between attempts, in ms (before jitter shortens it).
+   * @default 30000
+   */
+  maxDelay?: number | undefined;
+  /**
+   * Growth of the wait from one failed attempt to the next (≥ 1).
+   * @default 2
+   */
+  factor?: number | undefined;
+  /**
+   * Share of each wait that is randomised, 0–1: the wait is `base × (1 − jitter × random)`.
+   * 0 waits exactly `base`; 1 is "full jitter".
+   * @default 0.5
+   */
+  jitter?: number | undefined;
+  /**
+   * Failed attempts in a row before giving up (`giveup` event, state `closed`).
+   * @default Infinity
+   */
+  maxRetries?: number | undefined;
+  /**
+   * A connection that stays open this long (ms) counts as stable and resets `retryCount`.
+   * A connection dropped sooner counts as a failed attempt, so a flapping server backs off.
+   * @default 5000
+   */
+  minUptime?: number | undefined;
+  /**
+   * Decide per close whether to reconnect; replaces the default close-code policy.
+   * Not called after your own `close()`.
+   * @default reconnect unless the code is 1002, 1003, 1007, 1008, 1009, 1010, 4401 or 4403
+   * @example shouldReconnect: (e) => e.code !== 4000 // our server's "you were kicked"
+   */
+  shouldReconnect?: ((event: CloseInfo) => boolean) | undefined;
+}
+
+/** Send-queue settings; `queue: false` makes `send()` drop (with a `drop` event) while not open. */
+export interface QueueSettings {
+  /**
+   * Most messages held while not open.
+   * @default 1000
+   */
+  max?: number | undefined;
+  /**
+   * Most bytes (UTF-8 for text) held while not open.
+   * @default 1048576 (1 MiB)
+   */
+  maxBytes?: number | undefined;
+  /**
+   * What a full queue does with a new message: discard the oldest queued one,
+   * discard the new one, or discard the new one and throw from `send()`.
+   * Each discarded message gets a `drop` event.
+   * @default 'drop-oldest'
+   */
+  overflow?: Overflow | undefined;
+  /**
+   * A queued message older than this (ms) is discarded with a `drop` event instead of sent.
+   * @default Infinity
+   */
+  ttl?: number | undefined;
+}
+
+/** Heartbeat settings: find connections that died without a close (half-open TCP). */
+export interface HeartbeatSettings {
+  /**
+   * Ping after this many ms without any inbound frame.
+   * @default 20000
+   */
+  interval?: number | undefined;
+  /**
+   * No inbound frame this many ms after a ping: the connection is dead,
+   * is dropped at once (`close` with code 1006) and replaced.
+   * @default 10000
+   */
+  timeout?: number | undefined;
+  /**
+   * The ping frame, or a function that makes one each time.
+   * @default 'ping'
+   */
+  message?: (Data | (() => Data)) | undefined;
+  /**
+   * Recognises the server's answer. Frames it accepts are not delivered as `message`
+   * and give a `pong` event with the round-trip time.
+   * @default (data) => data === 'pong'
+   */
+  isPong?: ((data: unknown) => boolean) | undefined;
+}
+
+/** Options, the third constructor argument. Every one is optional; an explicit `undefined` keeps the default. */
+export interface SteadySocketOptions {
+  /**
+   * The WebSocket implementation. Pass `ws` on Node < 22, or a mock in tests.
+   * @default globalThis.WebSocket
+   */
+  WebSocket?: WebSocketConstructor | undefined;
+  /**
+   * Applied to every underlying connection.
+   * @default 'blob'
+   */
+  binaryType?: BinaryType | undefined;
+  /**
+   * An attempt (url provider, handshake and `beforeOpen`) not open by then is
+   * abandoned and counts as failed, in ms. `Infinity` waits for ever.
+   * @default 10000
+   */
+  connectTimeout?: number | undefined;
+  /**
+   * Don't connect until `open()` is called.
+   * @default false
+   */
+  startClosed?: boolean | undefined;
+  /**
+   * Reconnect with exponential backoff and jitter, or `false` for never.
+   * @default on, with the defaults of {@link ReconnectOptions}
+   */
+  reconnect?: boolean | ReconnectOptions | undefined;
+  /**
+   * Hold messages sent while not open and send them, in order, on the next open.
+   * @default on, with the defaults of {@link QueueSettings}
+   */
+  queue?: boolean | QueueSettings | undefined;
+  /**
+   * Ping after silence and drop connections that stop answering. `true` uses the defaults.
+   * @default off
+   */
+  heartbeat?: boolean | HeartbeatSettings | undefined;
+  /**
+   * React to the browser's network and page life cycle: `online` retries at once,
+   * `offline` pauses retries, the page shown again checks the connection.
+   * `true` uses `window`/`document` when they exist (nothing happens without them);
+   * an object supplies your own targets.
+   * @default true
+   */
+  network?: boolean | NetworkTarget | undefined;
+  /**
+   * Runs on each new connection after the native `open` and before the queued
+   * backlog is flushed and `open` is emitted; `send` here goes out first. Use it
+   * to authenticate or resubscribe. A returned promise is awaited (within
+   * `connectTimeout`); if it rejects the connection is dropped and retried.
+   * @example beforeOpen: (send) => send(JSON.stringify({ type: 'auth', token }))
+   */
+  beforeOpen?: ((send: (data: Data) => void) => void | Promise<unknown>) | undefined;
+  /**
+   * The codec for `channel()`.
+   * @default JSON `{"channel": name, "data": payload}`
+   */
+  channels?: ChannelCodec | undefined;
+  /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
+  random?: (() => number) | undefined;
+  /** The clock, in ms; for tests. @default Date.now */
+  now?: (() => number) | undefined;
+}
+
+/** Options after defaults and validation. */
+export interface Resolved {
+  WebSocket: WebSocketConstructor;
+  binaryType: BinaryType;
+  connectTimeout: number;
+  startClosed: boolean;
+  reconnect: { [K in Exclude<keyof ReconnectOptions, 'shouldReconnect'>]-?: number } & { shouldReconnect: ReconnectOptions['shouldReconnect'] };
+  reconnecting: boolean;
+  queue: { max: number; maxBytes: number; overflow: Overflow; ttl: number } | undefined;
+  heartbeat: { interval: number; timeout: number; message: Data | (() => Data); isPong: (data: unknown) => boolean } | undefined;
+  /** `true`: the browser's window and document, looked up when the socket starts */
+  network: boolean | NetworkTarget;
+  beforeOpen: SteadySocketOptions['beforeOpen'];
+  channels: ChannelCodec;
+  random: () => number;
+  now: () => number;
+}
+
+/** Close codes after which the default policy does not reconnect: the server says "don't come back as you are". */
+export const FATAL_CODES: readonly number[] = [1002, 1003, 1007, 1008, 1009, 1010, 4401, 4403];
+
+/** setTimeout's upper bound: larger values would fire at once. */
+const T = 2 ** 31 - 1;
+const N = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Every option: its default, and for numbers the allowed [min, max] (a
+ * negative max means "up to -max, or Infinity"). Timer values above 2^31−1
+ * would fire at once, so they are out of range.
+ */
+const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
+  '': {
+    WebSocket: [undefined],
+    binaryType: ['blob'],
+    connectTimeout: [10000, 1, -T],
+    startClosed: [false],
+    reconnect: [true],
+    queue: [true],
+    heartbeat: [false],
+    network: [true],
+    beforeOpen: [undefined],
+    channels: [jsonEnvelope],
+    random: [Math.random],
+    now: [Date.now],
+  },
+  reconnect: {
+    minDelay: [1000, 0, T],
+    maxDelay: [30000, 0, T],
+    factor: [2, 1, N],
+    jitter: [0.5, 0, 1],
+    maxRetries: [Infinity, 0, -N],
+    minUptime: [5000, 0, -T],
+    shouldReconnect: [undefined],
+  },
+  queue: {
+    max: [1000, 0, -N],
+    maxBytes: [1048576, 0, -N],
+    overflow: ['drop-oldest'],
+    ttl: [Infinity, 1, -N],
+  },
+  heartbeat: {
+    interval: [20000, 1, T],
+    timeout: [10000, 1, T],
+    message: ['ping'],
+    isPong: [(data: unknown) => data === 'pong'],
+  },
+};
+
+const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
+  throw new Err(`SteadySocket: option '${name}' must be ${rule}, got ${typeof v == 'function' ? 'a function' : String(v)}`);
+};
+
+/**
+ * Merge `given` over the defaults of `group` and check each value: numbers
+ * against their range, functions and booleans by type, the rest by the rules
+ * below. Unknown keys are rejected (a typo would otherwise be ignored in
+ * silence); an explicit `undefined` keeps the default.
+ */
+const resolve = (group: string, given: unknown): Record<string, any> => {
+  const spec = SPEC[group]!;
+  const out: Record<string, unknown> = {};
+  for (const k in spec) out[k] = spec[k]![0];
+  if (given === true || given === undefined) return out;
+  if (typeof given != 'object' || !given) fail(TypeError, group || 'options', 'an object', given);
+  for (const [k, v] of Object.entries(given as object)) {
+    const name = group ? `${group}.${k}` : k;
+    const rule = spec[k];
+    if (!rule) fail(TypeError, name, 'a known option', k);
+    if (v === undefined) continue;
+    const [d, min, max] = rule!;
+    if (max !== undefined) {
+      if (typeof v != 'number' || !(v >= min! && (v <= Math.abs(max) || (max < 0 && v == Infinity)))) {
+        fail(RangeError, name, `a number from ${min} to ${Math.abs(max)}${max < 0 ? ' or Infinity' : ''}`, v);
+      }
+    } else if (d === undefined || typeof d == 'function') {
+      if (typeof v != 'function') fail(TypeError, name, 'a function', v);
+    } else if (typeof d == 'boolean' && typeof v != 'boolean' && (k == 'startClosed' || typeof v != 'object' || !v)) {
+      fail(TypeError, name, k == 'startClosed' ? 'a boolean' : 'a boolean or an object', v);
+    }
+    out[k] = v;
+  }
+  return out;
+};
+
+/**
+ * Apply defaults and validate, once, in the constructor. Throws a TypeError
+ * (wrong type) or RangeError (out of range) naming the option and the rule.
+ */
+export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
+  const o = resolve('', options);
+  o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (typeof o.WebSocket != 'function') fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
+  if (typeof o.binaryType != 'string') fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
+  if (typeof o.channels?.encode != 'function' || typeof o.channels.decode != 'function') {
+    fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);
+  }
+  const r = (o.reconnect = resolve('reconnect', o.reconnect || {}));
+  if (r.maxDelay < r.minDelay) fail(RangeError, 'reconnect.maxDelay', `≥ minDelay (${r.minDelay})`, r.maxDelay);
+  o.reconnecting = options?.reconnect !== false;
+  if (o.queue) {
+    const q = (o.queue = resolve('queue', o.queue));
+    if (!['drop-oldest', 'drop-newest', 'error'].includes(q.overflow)) {
+      fail(RangeError, 'queue.overflow', "'drop-oldest', 'drop-newest' or 'error'", q.overflow);
+    }
+  } else o.queue = undefined;
+  if (o.heartbeat) {
+    const h = (o.heartbeat = resolve('heartbeat', o.heartbeat));
+    if (h.message == null) fail(TypeError, 'heartbeat.message', 'a frame or a function', h.message);
+  } else o.heartbeat = undefined;
+  return o as Resolved;
+};

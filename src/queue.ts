@@ -1,0 +1,105 @@
+/** Anything the native `WebSocket#send` accepts. */
+export type Data = string | ArrayBufferLike | Blob | ArrayBufferView;
+
+/** Why a message handed to `send()` was discarded. */
+export type DropReason = 'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled';
+
+export type Overflow = 'drop-oldest' | 'drop-newest' | 'error';
+
+export interface QueueOptions {
+  max: number;
+  maxBytes: number;
+  overflow: Overflow;
+  ttl: number;
+}
+
+/**
+ * Bytes a message occupies on the wire, as `bufferedAmount` counts them:
+ * UTF-8 for strings, the byte length for binary data.
+ */
+export const byteLength = (data: Data): number => {
+  if (typeof data === 'object' && data) {
+    const n = (data as Blob).size ?? (data as ArrayBuffer).byteLength;
+    if (n !== undefined) return n;
+  }
+  // anything else goes out as its string form, like the native send()
+  data = String(data);
+  let n = data.length;
+  for (let i = 0; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c > 0x7f) {
+      n += c > 0x7ff ? 2 : 1;
+      // a surrogate pair is 4 bytes, counted 3 + 1 by the two halves: take the extra one back
+      if (c >= 0xd800 && c < 0xdc00) i++;
+    }
+  }
+  return n;
+};
+
+/**
+ * Messages waiting for an open connection, oldest first. Every message that
+ * leaves other than through `shift()` is reported to `onDrop`.
+ */
+export class SendQueue {
+  /** [data, bytes, enqueued at] triples, oldest first */
+  private _items: [Data, number, number][] = [];
+  /** total bytes waiting */
+  bytes = 0;
+
+  constructor(
+    private _o: QueueOptions,
+    private _now: () => number,
+    private _onDrop: (data: Data, reason: DropReason) => void,
+  ) {}
+
+  get length(): number {
+    return this._items.length;
+  }
+
+  /**
+   * Queue `data`. Returns false when it was refused under the `error` policy
+   * (the caller throws); the refusal has been reported as a drop already.
+   */
+  push(data: Data): boolean {
+    const o = this._o;
+    const size = byteLength(data);
+    this.expire();
+    const fits = () => this._items.length < o.max && this.bytes + size <= o.maxBytes;
+    if (!fits()) {
+      // a message that could never fit is refused whatever the policy
+      if (o.overflow !== 'drop-oldest' || size > o.maxBytes || o.max < 1) {
+        this._onDrop(data, 'overflow');
+        return o.overflow !== 'error';
+      }
+      while (!fits()) this._drop(this._items.shift(), 'overflow');
+    }
+    this._items.push([data, size, this._now()]);
+    this.bytes += size;
+    return true;
+  }
+
+  /** The oldest message still within its ttl, or undefined when empty. */
+  shift(): Data | undefined {
+    this.expire();
+    const item = this._items.shift();
+    if (item) this.bytes -= item[1];
+    return item?.[0];
+  }
+
+  /** Report and discard messages older than `ttl`. */
+  expire(): void {
+    const limit = this._now() - this._o.ttl;
+    while (this._items.length && this._items[0]![2] < limit) this._drop(this._items.shift(), 'ttl');
+  }
+
+  /** Discard everything, reporting each message with `reason`. */
+  clear(reason: DropReason): void {
+    while (this._items.length) this._drop(this._items.shift(), reason);
+  }
+
+  private _drop(item: [Data, number, number] | undefined, reason: DropReason): void {
+    if (!item) return;
+    this.bytes -= item[1];
+    this._onDrop(item[0], reason);
+  }
+}

@@ -1,0 +1,666 @@
+import { delayFor } from './backoff';
+import type { Channel } from './channels';
+import type { SteadySocketEventMap } from './events';
+import { makeEvent } from './events';
+import type { Heartbeat } from './heartbeat';
+import { createHeartbeat } from './heartbeat';
+import type { Input, State } from './machine';
+import { READY_STATE, transition } from './machine';
+import type { NetworkTarget } from './network';
+import { browserTarget, isOffline, watchNetwork } from './network';
+import type { CloseInfo, Resolved, SteadySocketOptions } from './options';
+import { FATAL_CODES, normalizeOptions } from './options';
+import type { Data, DropReason } from './queue';
+import { byteLength, SendQueue } from './queue';
+import type { ProtocolsProvider, UrlProvider } from './url';
+import { checkProtocols, checkUrl, syntaxError } from './url';
+
+/** Channel names mapped to their payload types, for `new SteadySocket<Channels>()`. */
+export type ChannelMap = Record<string, unknown>;
+
+type Listener = EventListenerOrEventListenerObject;
+/** A registered listener: function or object, capture flag, once, removed, abort wiring. */
+interface Entry {
+  f: Listener;
+  c: boolean;
+  o: boolean;
+  r?: boolean;
+  s?: AbortSignal;
+  a?: () => void;
+}
+type Handler = (data: unknown, event: MessageEvent) => void;
+type NativeSocket = WebSocket & { terminate?: () => void };
+
+const noop = () => {};
+
+/** Hand a listener's exception to the host like the platform does, without breaking the dispatch. */
+const report = (err: unknown) => {
+  const g = globalThis as { reportError?: (e: unknown) => void };
+  g.reportError ? g.reportError(err) : console.error(err);
+};
+
+/** Page base for relative urls; read at call time so importing touches no browser global. */
+const base = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown>)?.then === 'function';
+
+/** The native rules for `close(code, reason)`: 1000 or 3000–4999, reason ≤ 123 UTF-8 bytes. */
+const checkClose = (code?: number, reason?: string) => {
+  if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999 && Number.isInteger(code))) {
+    throw syntaxError(`close code must be 1000 or 3000-4999, got ${code}`, 'InvalidAccessError');
+  }
+  if (reason !== undefined && byteLength(reason) > 123) throw syntaxError('close reason is over 123 bytes');
+};
+
+const closeEvent = (code: number, reason: string, wasClean: boolean) =>
+  makeEvent('close', { code, reason, wasClean }) as CloseEvent;
+
+// Extending EventTarget keeps `instanceof EventTarget` true; dispatch itself is
+// our own (see #emit). Guarded so the module loads where EventTarget is missing.
+const Base: typeof EventTarget = typeof EventTarget === 'function' ? EventTarget : (Object as unknown as typeof EventTarget);
+
+/**
+ * A WebSocket that stays connected: a drop-in for the native `WebSocket` that
+ * reconnects with backoff and jitter, queues what is sent while not open,
+ * finds dead connections with a heartbeat and offers typed channels.
+ *
+ * @example
+ * const socket = new SteadySocket('wss://example.com/live', [], { heartbeat: true });
+ * socket.addEventListener('message', (e) => console.log(e.data));
+ * socket.send('hello'); // queued until the connection opens
+ */
+export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+
+  /** Round-trip time of the last heartbeat ping, in ms; `undefined` before the first pong. */
+  rtt: number | undefined;
+
+  private _o: Resolved;
+  private _url: UrlProvider;
+  private _protocols: ProtocolsProvider | undefined;
+  private _href = '';
+  private _binaryType: BinaryType;
+  private _state: State = 'closed';
+  /** the current native socket: only events from this one count */
+  private _ws: NativeSocket | undefined;
+  /** attempt id: callbacks of an older attempt (a slow url provider, `beforeOpen`) do nothing */
+  private _id = 0;
+  /** the one state timer: backoff wait, connect timeout or closing timeout, never two at once */
+  private _t: ReturnType<typeof setTimeout> | undefined;
+  /** waiting for a retry (timer armed, or paused while offline) */
+  private _wait = false;
+  private _hb: Heartbeat | undefined;
+  private _q: SendQueue | undefined;
+  private _retries = 0;
+  private _openedAt = 0;
+  private _offline = false;
+  private _unwatch: (() => void) | undefined;
+  /** the close(code, reason) of an ongoing closing handshake */
+  private _cc: [number | undefined, string | undefined] = [undefined, undefined];
+  /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
+  private _l: Record<string, Entry[]> = Object.create(null);
+  /** on* handlers by type: [handler, its entry in _l] */
+  private _h: Record<string, [Function, Entry] | undefined> = Object.create(null);
+  /** channel handlers by name, copy-on-write like _l */
+  private _ch = new Map<string, Handler[]>();
+  /** reused descriptors that point an event's target at this socket */
+  private _td: PropertyDescriptorMap;
+
+  /**
+   * @param url where to connect: a string or URL (checked now, like the native
+   *   constructor: a bad one throws a `SyntaxError`), or a function called
+   *   before every attempt that may return a promise (fresh token, failover).
+   * @param protocols subprotocols, or a function returning them (async allowed).
+   * @param options see {@link SteadySocketOptions}; may also be passed second when there are no protocols.
+   */
+  constructor(url: UrlProvider, protocols?: ProtocolsProvider | SteadySocketOptions, options?: SteadySocketOptions) {
+    super();
+    if (protocols && typeof protocols === 'object' && !Array.isArray(protocols) && options === undefined) {
+      options = protocols;
+      protocols = undefined;
+    }
+    const o = (this._o = normalizeOptions(options));
+    if (typeof url !== 'function') this._href = checkUrl(url, base());
+    if (protocols !== undefined && typeof protocols !== 'function') checkProtocols(protocols as string | string[]);
+    this._url = url;
+    this._protocols = protocols as ProtocolsProvider | undefined;
+    this._binaryType = o.binaryType;
+    this._td = { target: { value: this, configurable: true }, currentTarget: { value: this, configurable: true } };
+    if (o.queue) this._q = new SendQueue(o.queue, o.now, (data, reason) => this._drop(data, reason));
+    if (!o.startClosed) this.open();
+  }
+
+  // ── state ────────────────────────────────────────────────────────────
+
+  /** `'connecting'` (also while waiting for a retry), `'open'`, `'closing'` or `'closed'`. */
+  get state(): State {
+    return this._state;
+  }
+
+  /** The native number for {@link state}: 0 connecting, 1 open, 2 closing, 3 closed. */
+  get readyState(): 0 | 1 | 2 | 3 {
+    return READY_STATE[this._state];
+  }
+
+  /** Consecutive failed attempts since the last connection that stayed up `minUptime`. */
+  get retryCount(): number {
+    const o = this._o;
+    return this._openedAt && o.now() - this._openedAt >= o.reconnect.minUptime ? 0 : this._retries;
+  }
+
+  /** The url of the current (or last) connection, resolved and normalised. */
+  get url(): string {
+    return this._ws?.url || this._href;
+  }
+
+  /** The subprotocol the server chose; `''` when not connected. */
+  get protocol(): string {
+    return this._ws?.protocol ?? '';
+  }
+
+  /** The extensions the server chose; `''` when not connected. */
+  get extensions(): string {
+    return this._ws?.extensions ?? '';
+  }
+
+  /** How binary frames are delivered; applied to every connection. */
+  get binaryType(): BinaryType {
+    return this._binaryType;
+  }
+  set binaryType(value: BinaryType) {
+    this._binaryType = value;
+    if (this._ws) this._ws.binaryType = value;
+  }
+
+  /** Bytes not yet sent: the native socket's buffer plus the UTF-8 bytes waiting in the queue. */
+  get bufferedAmount(): number {
+    return (this._ws?.bufferedAmount ?? 0) + (this._q?.bytes ?? 0);
+  }
+
+  /** Messages waiting in the send queue. */
+  get queued(): number {
+    return this._q?.length ?? 0;
+  }
+
+  // ── public calls ─────────────────────────────────────────────────────
+
+  /**
+   * Send now when open; otherwise queue (in order, ahead of anything sent
+   * later). A message that can't be kept gets a `drop` event; under
+   * `overflow: 'error'` this also throws a RangeError.
+   */
+  send(data: Data): void {
+    const ws = this._ws;
+    // the native socket may know it is closing before its close event reached us
+    if (this._state === 'open' && ws?.readyState === 1) return ws.send(data);
+    if (!this._q) return this._drop(data, 'disabled');
+    if (!this._q.push(data)) throw new RangeError('SteadySocket: send queue is full');
+  }
+
+  /** Start connecting: after `startClosed`, after `close()` or after `giveup`. Does nothing otherwise. */
+  open(): void {
+    if (this._state === 'closed' || this._state === 'closing') this._restart(...this._cc);
+  }
+
+  /**
+   * Close for good: no retries until `open()`. Messages still queued are
+   * dropped (`drop` with reason `'closed'`). Throws like the native `close()`
+   * for a code other than 1000 or 3000–4999, or a reason over 123 bytes.
+   */
+  close(code?: number, reason?: string): void {
+    checkClose(code, reason);
+    const ws = this._ws;
+    if (this._state === 'closing') return;
+    if (this._state === 'open' && ws) {
+      this._stopTimers();
+      this._cc = [code, reason];
+      this._set('close');
+      ws.close(code, reason);
+      // a peer that never answers the closing handshake must not keep us in 'closing'
+      this._timer(() => {
+        this._detach();
+        this._emit('close', closeEvent(1006, 'closing handshake timed out', false));
+        this._end('closed');
+      }, this._o.connectTimeout);
+      return;
+    }
+    // connecting, waiting for a retry, or already closed
+    this._detach(code, reason);
+    if (ws) this._emit('close', closeEvent(1006, '', false));
+    if (this._state !== 'closed') this._end('closed');
+  }
+
+  /** Drop the current connection (closing it with `code`/`reason`) and connect again at once, resetting the retry count. */
+  reconnect(code?: number, reason?: string): void {
+    checkClose(code, reason);
+    this._restart(code ?? 1000, reason);
+  }
+
+  /**
+   * A typed channel on the `channels` codec (default: JSON `{"channel", "data"}`).
+   * @example
+   * const chat = socket.channel('chat');
+   * const off = chat.on((msg) => show(msg.text));
+   * chat.send({ text: 'hi' });
+   */
+  channel<K extends keyof Channels & string>(name: K): Channel<Channels[K]> {
+    if (typeof name != 'string') throw new TypeError('SteadySocket: channel name must be a string');
+    const codec = this._o.channels;
+    const map = this._ch;
+    return {
+      name,
+      send: (data) => this.send(codec.encode(name, data)),
+      on: (handler) => {
+        if (typeof handler != 'function') throw new TypeError('SteadySocket: channel handler must be a function');
+        const h = handler as Handler;
+        map.set(name, [...(map.get(name) ?? []), h]);
+        return () => {
+          const left = (map.get(name) ?? []).filter((x) => x !== h);
+          left.length ? map.set(name, left) : map.delete(name);
+        };
+      },
+    };
+  }
+
+  // ── events, with the native EventTarget's semantics ──────────────────
+
+  override addEventListener<K extends keyof SteadySocketEventMap>(
+    type: K,
+    listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void {
+    if (!listener) return;
+    const opts = typeof options === 'object' && options ? options : {};
+    const c = typeof options === 'boolean' ? options : !!opts.capture;
+    const s = opts.signal;
+    if (s?.aborted || this._find(type, listener, c)) return;
+    const entry: Entry = { f: listener, c, o: !!opts.once };
+    this._l[type] = [...(this._l[type] ?? []), entry];
+    if (s) {
+      entry.s = s;
+      entry.a = () => this._remove(type, entry);
+      s.addEventListener('abort', entry.a);
+    }
+  }
+
+  override removeEventListener<K extends keyof SteadySocketEventMap>(
+    type: K,
+    listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void {
+    const c = typeof options === 'boolean' ? options : !!options?.capture;
+    const entry = listener && this._find(type, listener, c);
+    if (entry) this._remove(type, entry);
+  }
+
+  /** Dispatch `event` to this socket's listeners; returns false if a listener called `preventDefault()`. */
+  override dispatchEvent(event: Event): boolean {
+    this._emit(event.type, event);
+    return !event.defaultPrevented;
+  }
+
+  private _find(type: string, f: Listener, c: boolean): Entry | undefined {
+    return this._l[type]?.find((e) => e.f === f && e.c === c);
+  }
+
+  private _remove(type: string, entry: Entry): void {
+    entry.r = true;
+    entry.s?.removeEventListener('abort', entry.a!);
+    const left = (this._l[type] ?? []).filter((e) => e !== entry);
+    if (left.length) this._l[type] = left;
+    else delete this._l[type];
+  }
+
+  /**
+   * The dispatch. Events are passed on as they are (the native MessageEvent
+   * is not copied: a copy costs more than everything else on the message
+   * path); only `target`/`currentTarget` are pointed at this socket.
+   */
+  private _emit(type: string, ev: Event): void {
+    const list = this._l[type];
+    if (!list) return;
+    try {
+      Object.defineProperties(ev, this._td);
+    } catch {
+      // an event object that can't take them keeps its own target
+    }
+    for (const e of list) {
+      if (e.r) continue;
+      if (e.o) this._remove(type, e);
+      try {
+        const f = e.f;
+        typeof f === 'function' ? f.call(this, ev) : f.handleEvent(ev);
+      } catch (err) {
+        report(err);
+      }
+      // set by stopImmediatePropagation() (and stopPropagation(): there is no tree to propagate in)
+      if (ev.cancelBubble) break;
+    }
+  }
+
+  // ── the connection cycle ─────────────────────────────────────────────
+
+  /** Apply a state machine input; emits `statechange` on a real change, ignores impossible inputs. */
+  private _set(input: Input): void {
+    const from = this._state;
+    const to = transition(from, input);
+    if (!to || to === from) return;
+    this._state = to;
+    this._emit('statechange', makeEvent('statechange', { from, to }));
+  }
+
+  private _timer(fn: () => void, ms: number): void {
+    clearTimeout(this._t);
+    this._t = ms < Infinity ? setTimeout(fn, ms) : undefined;
+  }
+
+  private _stopTimers(): void {
+    clearTimeout(this._t);
+    this._t = undefined;
+    this._hb?.stop();
+    this._hb = undefined;
+  }
+
+  /** Forget the current native socket: stop its timers, unhook it, and close it if still up. */
+  private _detach(code?: number, reason?: string): void {
+    this._stopTimers();
+    this._wait = false;
+    const ws = this._ws;
+    this._ws = undefined;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // a late error from an abandoned socket must not be unhandled (ws emits it as an EventEmitter error)
+    ws.onerror = noop;
+    try {
+      if (ws.readyState < 2) code === undefined && ws.terminate ? ws.terminate() : ws.close(code, reason);
+    } catch {
+      // closing a socket we no longer use must not fail the caller
+    }
+  }
+
+  /** Drop whatever is current and start a fresh attempt now (open() and reconnect()). */
+  private _restart(code?: number, reason?: string): void {
+    const ws = this._ws;
+    this._detach(code, reason);
+    if (ws) this._emit('close', closeEvent(code ?? 1005, reason ?? '', true));
+    this._retries = 0;
+    this._openedAt = 0;
+    this._set('start');
+    const n = this._o.network;
+    if (!this._unwatch && n) {
+      const target: NetworkTarget = n === true ? browserTarget() : n;
+      this._offline = isOffline(target);
+      this._unwatch = watchNetwork(target, {
+        online: () => {
+          this._offline = false;
+          this._wake();
+        },
+        offline: () => {
+          this._offline = true;
+          if (this._wait) clearTimeout(this._t); // paused until online
+          this._hb?.check();
+        },
+        visible: () => this._wake(),
+      });
+    }
+    this._connect();
+  }
+
+  /** Network back or page shown: retry now if waiting, check liveness if open. */
+  private _wake(): void {
+    if (this._wait && !this._offline) this._schedule(0);
+    this._hb?.check();
+  }
+
+  private _connect(): void {
+    const id = ++this._id;
+    this._wait = false;
+    const o = this._o;
+    this._timer(() => this._lost(1006, 'connect timeout', new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`)), o.connectTimeout);
+    try {
+      const url = typeof this._url === 'function' ? this._url() : this._url;
+      const p = this._protocols;
+      const protocols = typeof p === 'function' ? p() : p;
+      if (isThenable(url) || isThenable(protocols)) {
+        Promise.all([url, protocols]).then(
+          ([u, ps]) => id === this._id && this._dial(u, ps),
+          (err) => id === this._id && this._lost(1006, '', err),
+        );
+      } else this._dial(url, protocols);
+    } catch (err) {
+      this._lost(1006, '', err);
+    }
+  }
+
+  private _dial(url: string | URL, protocols: string | string[] | undefined): void {
+    try {
+      const href = (this._href = checkUrl(url, base()));
+      const ws: NativeSocket = new this._o.WebSocket(href, protocols === undefined ? undefined : checkProtocols(protocols));
+      ws.binaryType = this._binaryType;
+      this._ws = ws;
+      ws.onopen = (e) => this._opened(ws, e);
+      ws.onmessage = (e) => this._message(ws, e);
+      ws.onerror = (e) => ws === this._ws && this._emit('error', e);
+      ws.onclose = (e) => ws === this._ws && this._closed(e);
+    } catch (err) {
+      this._lost(1006, '', err);
+    }
+  }
+
+  private _opened(ws: NativeSocket, e: Event): void {
+    if (ws !== this._ws) return;
+    const id = this._id;
+    const hook = this._o.beforeOpen;
+    if (!hook) return this._ready(ws, e);
+    try {
+      const r = hook((data) => id === this._id && ws.send(data));
+      if (!isThenable(r)) return this._ready(ws, e);
+      r.then(
+        () => id === this._id && this._ready(ws, e),
+        (err) => id === this._id && this._lost(1006, 'beforeOpen failed', err),
+      );
+    } catch (err) {
+      this._lost(1006, 'beforeOpen failed', err);
+    }
+  }
+
+  /** The connection is usable: flush the backlog, then become open, then tell the listeners. */
+  private _ready(ws: NativeSocket, e: Event): void {
+    const o = this._o;
+    clearTimeout(this._t);
+    this._openedAt = o.now();
+    // drops (ttl) reported during the flush run listeners that may send: those sends queue behind the backlog
+    for (let d: Data | undefined; ws.readyState === 1 && (d = this._q?.shift()) !== undefined; ) ws.send(d);
+    if (ws !== this._ws) return;
+    const hb = o.heartbeat;
+    if (hb) {
+      this._hb = createHeartbeat({
+        interval: hb.interval,
+        timeout: hb.timeout,
+        now: o.now,
+        ping: () => {
+          try {
+            ws.send(typeof hb.message === 'function' ? hb.message() : hb.message);
+          } catch (err) {
+            this._error(err);
+          }
+        },
+        dead: () => this._lost(1006, 'heartbeat timeout'),
+      });
+    }
+    this._set('ready');
+    this._emit('open', e);
+  }
+
+  /** The hot path: one frame in. */
+  private _message(ws: NativeSocket, e: MessageEvent): void {
+    if (ws !== this._ws) return;
+    const hb = this._hb;
+    if (hb) {
+      let pong = false;
+      try {
+        pong = this._o.heartbeat!.isPong(e.data);
+      } catch (err) {
+        this._error(err);
+      }
+      if (pong) {
+        const rtt = hb.pong();
+        if (rtt !== undefined) this._emit('pong', makeEvent('pong', { rtt: (this.rtt = rtt) }));
+        return;
+      }
+      hb.touch();
+    }
+    this._emit('message', e);
+    if (this._ch.size) this._channel(e);
+  }
+
+  private _channel(e: MessageEvent): void {
+    let env;
+    try {
+      env = this._o.channels.decode(e.data);
+    } catch (err) {
+      // a frame the codec can't read was already delivered as a plain message
+      return this._error(err);
+    }
+    for (const h of (env && this._ch.get(env.channel)) || []) {
+      try {
+        h(env!.data, e);
+      } catch (err) {
+        report(err);
+      }
+    }
+  }
+
+  /** The native close of the current socket. */
+  private _closed(e: CloseEvent): void {
+    const closing = this._state === 'closing';
+    this._detach();
+    closing ? (this._emit('close', e), this._end('closed')) : this._over(e, e);
+  }
+
+  /**
+   * The current attempt or connection failed without a native close (timeout,
+   * heartbeat, url provider, beforeOpen): report, drop the socket, go on.
+   */
+  private _lost(code: number, reason: string, err?: unknown): void {
+    if (err !== undefined) this._error(err);
+    const had = !!this._ws;
+    this._detach();
+    const ev = closeEvent(code, reason, false);
+    // an attempt that never had a socket has nothing to close
+    this._over(ev, had ? ev : undefined);
+  }
+
+  /**
+   * A connection or attempt is over: decide, enter the next state, emit its
+   * `close`, then schedule the retry (unless a listener already took over).
+   */
+  private _over(info: CloseInfo, ev: Event | undefined): void {
+    const o = this._o;
+    const r = o.reconnect;
+    // a connection that stayed up minUptime resets the count; anything shorter is one more failure
+    if (this._openedAt && o.now() - this._openedAt >= r.minUptime) this._retries = 0;
+    else this._retries++;
+    this._openedAt = 0;
+    let again = o.reconnecting;
+    if (again && ev) {
+      try {
+        again = r.shouldReconnect ? !!r.shouldReconnect(info) : !FATAL_CODES.includes(info.code);
+      } catch (err) {
+        report(err);
+        again = !FATAL_CODES.includes(info.code);
+      }
+    }
+    const giveup = again && this._retries >= r.maxRetries;
+    if (again && !giveup) this._set('retry');
+    const id = this._id;
+    if (ev) this._emit('close', ev);
+    // a close listener called open(), close() or reconnect(): that wins
+    if (id !== this._id || this._state === 'closed') return;
+    if (!again || giveup) return this._end(giveup ? 'giveup' : 'closed');
+    this._schedule(delayFor(this._retries + 1, r, o.random()));
+  }
+
+  /** Wait `delay` ms, then attempt again (paused while offline). */
+  private _schedule(delay: number): void {
+    this._wait = true;
+    clearTimeout(this._t);
+    this._t = undefined;
+    if (this._offline) return;
+    const id = this._id;
+    this._emit('reconnecting', makeEvent('reconnecting', { attempt: this._retries + 1, delay }));
+    if (id === this._id && this._wait) this._t = setTimeout(() => this._connect(), delay);
+  }
+
+  /** Enter `closed` for good: nothing scheduled, nothing listened to, the queue reported. */
+  private _end(why: 'closed' | 'giveup'): void {
+    this._detach();
+    this._unwatch?.();
+    this._unwatch = undefined;
+    this._cc = [undefined, undefined];
+    this._set('end');
+    this._q?.clear(why);
+    if (why === 'giveup') this._emit('giveup', makeEvent('giveup', { attempts: this._retries }));
+  }
+
+  private _drop(data: Data, reason: DropReason): void {
+    this._emit('drop', makeEvent('drop', { data, reason }));
+  }
+
+  private _error(error: unknown): void {
+    this._emit('error', makeEvent('error', { error, message: String((error as Error)?.message ?? error) }));
+  }
+
+  // Instance constants and on* handlers live on the prototype, defined once.
+  // An on* handler keeps the place in the listener list where it was first
+  // set, like the native event handler attributes.
+  static {
+    const proto = this.prototype;
+    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach((k, i) => Object.defineProperty(proto, k, { value: i }));
+    for (const type of ['open', 'message', 'close', 'error']) {
+      Object.defineProperty(proto, `on${type}`, {
+        get(this: SteadySocket) {
+          return this._h[type]?.[0] ?? null;
+        },
+        set(this: SteadySocket, fn: unknown) {
+          const h = this._h[type];
+          if (typeof fn !== 'function') {
+            if (h) this._remove(type, h[1]);
+            this._h[type] = undefined;
+          } else if (h) h[0] = fn;
+          else {
+            const entry: Entry = { f: (ev: Event) => this._h[type]?.[0].call(this, ev), c: false, o: false };
+            this._l[type] = [...(this._l[type] ?? []), entry];
+            this._h[type] = [fn, entry];
+          }
+        },
+      });
+    }
+  }
+}
+
+export interface SteadySocket<Channels extends ChannelMap = ChannelMap> {
+  /** 0 */
+  readonly CONNECTING: 0;
+  /** 1 */
+  readonly OPEN: 1;
+  /** 2 */
+  readonly CLOSING: 2;
+  /** 3 */
+  readonly CLOSED: 3;
+  /** Called for every `open`; assigning replaces the previous handler in place, `null` removes it. */
+  onopen: ((this: SteadySocket, ev: Event) => unknown) | null;
+  /** Called for every `message` (not for heartbeat pongs). */
+  onmessage: ((this: SteadySocket, ev: MessageEvent) => unknown) | null;
+  /** Called for every `close` of an underlying connection. */
+  onclose: ((this: SteadySocket, ev: CloseEvent) => unknown) | null;
+  /** Called for every `error`. */
+  onerror: ((this: SteadySocket, ev: Event) => unknown) | null;
+}
