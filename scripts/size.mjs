@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Size of the script-tag build, dist/steadysocket.umd.min.js: minified, gzip (level 9)
+// and brotli (quality 11) bytes. `--check` fails (exit 1) when gzip is over the budget.
+// Run after the build (`npx rollup -c --silent`).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+const BUDGET_GZIP = 3500;
+const file = fileURLToPath(new URL('../dist/steadysocket.umd.min.js', import.meta.url));
+const check = process.argv.includes('--check');
+
+if (!existsSync(file)) {
+  console.error(`size: ${file} is missing; build first (npx rollup -c --silent)`);
+  process.exit(1);
+}
+const buf = readFileSync(file);
+const gzip = zlib.gzipSync(buf, { level: 9 }).length;
+const brotli = zlib.brotliCompressSync(buf, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+}).length;
+
+console.log(`dist/steadysocket.umd.min.js  minified ${buf.length} B  gzip ${gzip} B  brotli ${brotli} B`);
+if (check) {
+  if (gzip > BUDGET_GZIP) {
+    console.error(`size: gzip ${gzip} B is over the budget of ${BUDGET_GZIP} B (by ${gzip - BUDGET_GZIP} B)`);
+    process.exit(1);
+  }
+  console.log(`size: within the budget (gzip ≤ ${BUDGET_GZIP} B, ${BUDGET_GZIP - gzip} B to spare)`);
+}
