@@ -30,7 +30,10 @@ export interface Heartbeat {
  */
 export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   let last = o.now();
+  /** when the outstanding ping went out; 0 when none is */
   let pingAt = 0;
+  /** an inbound frame arrived since the last ping (a flag, not a time comparison: both may fall in one ms) */
+  let heard = true;
   let due = 0;
   let forgiven = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,6 +45,7 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   };
   const ping = () => {
     pingAt = o.now();
+    heard = false;
     arm(pingAt + o.timeout);
     o.ping();
   };
@@ -50,7 +54,7 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
     if (!pingAt) {
       if (now - last >= o.interval) ping();
       else arm(last + o.interval);
-    } else if (last >= pingAt) {
+    } else if (heard) {
       pingAt = 0;
       forgiven = false;
       arm(last + o.interval);
@@ -67,10 +71,12 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   return {
     touch() {
       last = o.now();
+      heard = true;
     },
     pong() {
       const sent = pingAt;
       last = o.now();
+      heard = true;
       return sent ? last - sent : undefined;
     },
     check() {

@@ -216,7 +216,8 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
     beforeOpen: [undefined],
     channels: [jsonEnvelope],
     random: [Math.random],
-    now: [Date.now],
+    // read the clock through a closure so a replaced Date (fake timers) is honoured
+    now: [() => Date.now()],
   },
   reconnect: {
     minDelay: [1000, 0, T],
@@ -290,7 +291,13 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
     fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);
   }
   const r = (o.reconnect = resolve('reconnect', o.reconnect || {}));
-  if (r.maxDelay < r.minDelay) fail(RangeError, 'reconnect.maxDelay', `≥ minDelay (${r.minDelay})`, r.maxDelay);
+  if (r.maxDelay < r.minDelay) {
+    // a minDelay above the default cap raises the cap; an explicit smaller maxDelay is a mistake
+    if ((o.reconnect as ReconnectOptions).maxDelay !== undefined && (options?.reconnect as ReconnectOptions)?.maxDelay !== undefined) {
+      fail(RangeError, 'reconnect.maxDelay', `≥ minDelay (${r.minDelay})`, r.maxDelay);
+    }
+    r.maxDelay = r.minDelay;
+  }
   o.reconnecting = options?.reconnect !== false;
   if (o.queue) {
     const q = (o.queue = resolve('queue', o.queue));

@@ -371,6 +371,8 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   /** Forget the current native socket: stop its timers, unhook it, and close it if still up. */
   private _detach(code?: number, reason?: string): void {
     this._stopTimers();
+    // whatever the old attempt still has in flight (a url provider, beforeOpen) is now stale
+    this._id++;
     this._wait = false;
     const ws = this._ws;
     this._ws = undefined;
@@ -585,7 +587,8 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
     // a close listener called open(), close() or reconnect(): that wins
     if (id !== this._id || this._state === 'closed') return;
     if (!again || giveup) return this._end(giveup ? 'giveup' : 'closed');
-    this._schedule(delayFor(this._retries + 1, r, o.random()));
+    // the first retry after a drop or a failed first attempt waits minDelay, then the wait grows
+    this._schedule(delayFor(this._retries || 1, r, o.random()));
   }
 
   /** Wait `delay` ms, then attempt again (paused while offline). */

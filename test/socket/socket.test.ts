@@ -1,0 +1,816 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SteadySocketOptions } from '../../src/index';
+import { SteadySocket } from '../../src/index';
+import { CountingTarget, FakeSocket } from './fake';
+
+const URL_ = 'ws://example.test/live';
+type Opts = SteadySocketOptions;
+
+/** A socket on FakeSocket with deterministic jitter and no browser network hooks. */
+const make = (options: Opts = {}, url: ConstructorParameters<typeof SteadySocket>[0] = URL_) =>
+  new SteadySocket(url, undefined, {
+    WebSocket: FakeSocket as unknown as Opts['WebSocket'],
+    network: false,
+    random: () => 0,
+    ...options,
+  });
+
+/** Record every event of the given types as "type" or "type:detail". */
+const record = (s: SteadySocket, types = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong']) => {
+  const log: string[] = [];
+  for (const t of types) {
+    s.addEventListener(t, (e: Event) => {
+      const x = e as Event & Record<string, unknown>;
+      const detail =
+        t === 'statechange' ? `${x.from}>${x.to}`
+        : t === 'message' ? String(x.data)
+        : t === 'close' ? String(x.code)
+        : t === 'reconnecting' ? `${x.attempt}@${x.delay}`
+        : t === 'drop' ? `${String(x.data)}/${x.reason}`
+        : '';
+      log.push(detail ? `${t}:${detail}` : t);
+    });
+  }
+  return log;
+};
+
+beforeEach(() => {
+  FakeSocket.reset();
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('connection and state', () => {
+  it('connects at once, and moves connecting → open with statechange and readyState', () => {
+    const s = make();
+    expect(s.state).toBe('connecting');
+    expect(s.readyState).toBe(SteadySocket.CONNECTING);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(FakeSocket.last.url).toBe(URL_);
+    const log = record(s);
+    FakeSocket.last.accept('chat.v1');
+    expect(log).toEqual(['statechange:connecting>open', 'open']);
+    expect(s.readyState).toBe(1);
+    expect(s.OPEN).toBe(1);
+    expect(s.protocol).toBe('chat.v1');
+    expect(s.url).toBe(URL_);
+  });
+
+  it('startClosed waits for open()', () => {
+    const s = make({ startClosed: true });
+    expect(s.state).toBe('closed');
+    expect(FakeSocket.all).toHaveLength(0);
+    s.open();
+    expect(s.state).toBe('connecting');
+    expect(FakeSocket.all).toHaveLength(1);
+    s.open(); // no second connection
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('re-emits the native events with target and currentTarget pointing at the wrapper', () => {
+    const s = make();
+    const seen: [string, unknown, unknown][] = [];
+    for (const t of ['open', 'message', 'error', 'close']) s.addEventListener(t, (e) => seen.push([e.type, e.target, e.currentTarget]));
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('hello');
+    FakeSocket.last.fail();
+    expect(seen.map((x) => x[0])).toEqual(['open', 'message', 'error', 'close']);
+    for (const [, target, current] of seen) {
+      expect(target).toBe(s);
+      expect(current).toBe(s);
+    }
+  });
+
+  it('the message event is a MessageEvent with the same data, and close has code/reason/wasClean', () => {
+    const s = make({ reconnect: false });
+    let msg: MessageEvent | undefined;
+    let close: CloseEvent | undefined;
+    s.onmessage = (e) => (msg = e);
+    s.onclose = (e) => (close = e);
+    FakeSocket.last.accept();
+    const buf = new ArrayBuffer(3);
+    FakeSocket.last.receive(buf);
+    expect(msg).toBeInstanceOf(MessageEvent);
+    expect(msg!.data).toBe(buf);
+    FakeSocket.last.drop(4000, 'bye', true);
+    expect(close!.code).toBe(4000);
+    expect(close!.reason).toBe('bye');
+    expect(close!.wasClean).toBe(true);
+  });
+
+  it('binaryType is applied to every connection', () => {
+    const s = make({ binaryType: 'arraybuffer' });
+    expect(FakeSocket.last.binaryType).toBe('arraybuffer');
+    s.binaryType = 'blob';
+    expect(FakeSocket.last.binaryType).toBe('blob');
+    FakeSocket.last.fail();
+    vi.advanceTimersByTime(1000);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(FakeSocket.last.binaryType).toBe('blob');
+  });
+});
+
+describe('reconnect', () => {
+  it('retries with exponential backoff and jitter, and reports each wait', () => {
+    const s = make({ reconnect: { minDelay: 100, maxDelay: 1000, factor: 2, jitter: 0.5 }, random: () => 1 - 1e-9 });
+    const log = record(s, ['reconnecting']);
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      FakeSocket.last.fail();
+      const d = Number(log[log.length - 1]!.split('@')[1]);
+      delays.push(d);
+      vi.advanceTimersByTime(d - 1);
+      expect(FakeSocket.all).toHaveLength(i + 1); // not a millisecond early
+      vi.advanceTimersByTime(1);
+      expect(FakeSocket.all).toHaveLength(i + 2);
+    }
+    // base 100, 200, 400, 800, 1000, 1000; random≈1 takes jitter off half of each
+    expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
+    // the constructor's connection was attempt 1
+    expect(log.map((l) => l.split('@')[0])).toEqual(['reconnecting:2', 'reconnecting:3', 'reconnecting:4', 'reconnecting:5', 'reconnecting:6', 'reconnecting:7']);
+    expect(s.retryCount).toBe(6);
+  });
+
+  it('a connection that stays up minUptime resets the count; a shorter one counts as a failure', () => {
+    const s = make({ reconnect: { minDelay: 100, minUptime: 1000, jitter: 0 } });
+    FakeSocket.last.fail();
+    expect(s.retryCount).toBe(1);
+    vi.advanceTimersByTime(200);
+    FakeSocket.last.accept();
+    vi.advanceTimersByTime(500);
+    expect(s.retryCount).toBe(1);
+    FakeSocket.last.drop(1006);
+    expect(s.retryCount).toBe(2); // flapping backs off
+    vi.advanceTimersByTime(200);
+    FakeSocket.last.accept();
+    vi.advanceTimersByTime(1000);
+    expect(s.retryCount).toBe(0);
+    const log = record(s, ['reconnecting']);
+    FakeSocket.last.drop(1006);
+    expect(log).toEqual(['reconnecting:1@100']);
+  });
+
+  it('maxRetries failed attempts in a row → one giveup, state closed, nothing scheduled; open() revives', () => {
+    const s = make({ reconnect: { minDelay: 10, maxRetries: 3 } });
+    const log = record(s, ['giveup', 'statechange']);
+    s.send('kept?');
+    for (let i = 0; i < 3; i++) {
+      FakeSocket.last.fail();
+      vi.advanceTimersByTime(1000);
+    }
+    expect(FakeSocket.all).toHaveLength(3);
+    expect(log.filter((l) => l === 'giveup')).toHaveLength(1);
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(3);
+    s.open();
+    expect(FakeSocket.all).toHaveLength(4);
+    expect(s.retryCount).toBe(0);
+  });
+
+  it('reconnect: false stays closed after a drop', () => {
+    const s = make({ reconnect: false });
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1006);
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    [1000, true],
+    [1001, true],
+    [1005, true],
+    [1006, true],
+    [1011, true],
+    [1012, true],
+    [1013, true],
+    [1014, true],
+    [4000, true],
+    [1002, false],
+    [1003, false],
+    [1007, false],
+    [1008, false],
+    [1009, false],
+    [1010, false],
+    [4401, false],
+    [4403, false],
+  ])('close code %i → reconnect %s', (code, again) => {
+    const s = make();
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(code);
+    expect(s.state).toBe(again ? 'connecting' : 'closed');
+    vi.advanceTimersByTime(2000);
+    expect(FakeSocket.all).toHaveLength(again ? 2 : 1);
+  });
+
+  it('shouldReconnect overrides the policy and sees the close event', () => {
+    const seen: number[] = [];
+    const s = make({ reconnect: { shouldReconnect: (e) => (seen.push(e.code), e.code === 1008) } });
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1008);
+    expect(s.state).toBe('connecting');
+    vi.advanceTimersByTime(2000);
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1001);
+    expect(s.state).toBe('closed');
+    expect(seen).toEqual([1008, 1001]);
+  });
+
+  it('a throwing shouldReconnect falls back to the default policy', () => {
+    const onError = vi.fn();
+    const s = make({
+      reconnect: {
+        shouldReconnect: () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    const reported: unknown[] = [];
+    const onWindowError = (e: ErrorEvent) => {
+      reported.push(e.error);
+      e.preventDefault();
+    };
+    window.addEventListener('error', onWindowError);
+    const log = vi.spyOn(console, 'error').mockImplementation((e: unknown) => reported.push(e));
+    s.addEventListener('error', onError);
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1001);
+    window.removeEventListener('error', onWindowError);
+    log.mockRestore();
+    expect(s.state).toBe('connecting');
+    expect(String(reported[0])).toContain('boom');
+  });
+
+  it('reconnect() drops the connection, emits its close, and connects again at once', () => {
+    const s = make();
+    FakeSocket.last.accept();
+    const first = FakeSocket.last;
+    const log = record(s, ['close', 'statechange']);
+    s.reconnect(4000, 'switch');
+    expect(first.closeCalls).toEqual([[4000, 'switch']]);
+    expect(first.detached).toBe(true);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(log).toEqual(['close:4000', 'statechange:open>connecting']);
+  });
+
+  it('connectTimeout abandons a hung handshake, reports it and retries', () => {
+    const s = make({ connectTimeout: 500, reconnect: { minDelay: 100, jitter: 0 } });
+    const log = record(s, ['error', 'close', 'reconnecting']);
+    vi.advanceTimersByTime(499);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(log).toEqual(['error', 'close:1006', 'reconnecting:2@100']);
+    expect(FakeSocket.all[0]!.detached).toBe(true);
+    expect(FakeSocket.all[0]!.closeCalls).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('callbacks from an abandoned socket do nothing', () => {
+    const s = make({ connectTimeout: 100 });
+    const first = FakeSocket.last;
+    const onopen = first.onopen!;
+    vi.advanceTimersByTime(100);
+    const log = record(s);
+    onopen(new Event('open')); // a late open from the abandoned attempt
+    expect(log).toEqual([]);
+    expect(s.state).toBe('connecting');
+  });
+});
+
+describe('url and protocol providers', () => {
+  it('a bad url string throws the same SyntaxError as the native constructor, synchronously', () => {
+    for (const bad of ['ws://exa mple.test/', 'http://', 'ftp://x.test/', 'ws://x.test/#frag']) {
+      expect(() => make({}, bad)).toThrow(expect.objectContaining({ name: 'SyntaxError' }));
+    }
+    expect(() => new SteadySocket(URL_, ['a', 'a'], { WebSocket: FakeSocket as never })).toThrow(
+      expect.objectContaining({ name: 'SyntaxError' }),
+    );
+    expect(make({}, 'https://x.test/path').url).toBe('wss://x.test/path');
+  });
+
+  it('a url function is called before every attempt', () => {
+    let n = 0;
+    make({ reconnect: { minDelay: 10 } }, () => `ws://host${++n}.test/`);
+    expect(FakeSocket.last.url).toBe('ws://host1.test/');
+    FakeSocket.last.fail();
+    vi.advanceTimersByTime(10);
+    expect(FakeSocket.last.url).toBe('ws://host2.test/');
+  });
+
+  it('an async url and protocols provider are awaited', async () => {
+    const s = make({}, async () => 'ws://async.test/');
+    expect(FakeSocket.all).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.last.url).toBe('ws://async.test/');
+    s.close();
+    const t = new SteadySocket(URL_, async () => ['v2'], { WebSocket: FakeSocket as never, network: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.last.protocols).toEqual(['v2']);
+    t.close();
+  });
+
+  it('a provider that throws, rejects or returns a bad url → error event, failed attempt, retry; never a throw', async () => {
+    const results: (() => string | Promise<string>)[] = [
+      () => {
+        throw new Error('no token');
+      },
+      () => Promise.reject(new Error('auth down')),
+      () => 'ftp://wrong.test/',
+      () => 'ws://good.test/',
+    ];
+    let i = 0;
+    const s = make({ reconnect: { minDelay: 10, jitter: 0 } }, () => results[i++]!());
+    const errors: unknown[] = [];
+    s.addEventListener('error', (e) => errors.push((e as Event & { error: unknown }).error));
+    expect(errors).toHaveLength(0); // the constructor's attempt was before the listener
+    expect(s.retryCount).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    await vi.advanceTimersByTimeAsync(40);
+    await vi.advanceTimersByTimeAsync(80);
+    expect(errors).toHaveLength(2);
+    expect(String(errors[0])).toContain('auth down');
+    expect((errors[1] as Error).name).toBe('SyntaxError');
+    expect(FakeSocket.last.url).toBe('ws://good.test/');
+    expect(s.state).toBe('connecting');
+  });
+
+  it('close() while an async provider is pending leaves no socket behind', async () => {
+    let resolve!: (u: string) => void;
+    const s = make({}, () => new Promise<string>((r) => (resolve = r)));
+    s.close();
+    resolve('ws://late.test/');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('send queue', () => {
+  it('queues while connecting and flushes in order before open is dispatched', () => {
+    const s = make();
+    s.send('a');
+    s.send('b');
+    s.addEventListener('open', () => s.send('from-open'));
+    expect(s.queued).toBe(2);
+    expect(s.bufferedAmount).toBe(2);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['a', 'b', 'from-open']);
+    expect(s.queued).toBe(0);
+  });
+
+  it('keeps order across a drop: nothing sent to a closing native socket', () => {
+    const s = make({ reconnect: { minDelay: 10 } });
+    FakeSocket.last.accept();
+    s.send('1');
+    FakeSocket.last.readyState = 3; // the browser knows before its close event reached us
+    s.send('2');
+    FakeSocket.last.drop(1006);
+    s.send('3');
+    vi.advanceTimersByTime(10);
+    FakeSocket.last.accept();
+    expect(FakeSocket.all[0]!.sent).toEqual(['1']);
+    expect(FakeSocket.last.sent).toEqual(['2', '3']);
+  });
+
+  it('counts bytes as UTF-8 in bufferedAmount', () => {
+    const s = make();
+    s.send('héllo'); // 6 bytes
+    s.send(new Uint8Array(10));
+    expect(s.bufferedAmount).toBe(16);
+  });
+
+  it('overflow drop-oldest / drop-newest / error each report drops', () => {
+    const oldest = make({ queue: { max: 2 } });
+    const l1 = record(oldest, ['drop']);
+    for (const m of ['a', 'b', 'c']) oldest.send(m);
+    expect(l1).toEqual(['drop:a/overflow']);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['b', 'c']);
+
+    const newest = make({ queue: { max: 2, overflow: 'drop-newest' } });
+    const l2 = record(newest, ['drop']);
+    for (const m of ['a', 'b', 'c']) newest.send(m);
+    expect(l2).toEqual(['drop:c/overflow']);
+
+    const strict = make({ queue: { maxBytes: 3, overflow: 'error' } });
+    const l3 = record(strict, ['drop']);
+    strict.send('abc');
+    expect(() => strict.send('d')).toThrow(RangeError);
+    expect(l3).toEqual(['drop:d/overflow']);
+    expect(strict.queued).toBe(1);
+  });
+
+  it('ttl discards stale messages with a drop event', () => {
+    const s = make({ queue: { ttl: 1000 } });
+    const log = record(s, ['drop']);
+    s.send('old');
+    vi.advanceTimersByTime(600);
+    s.send('new');
+    vi.advanceTimersByTime(600);
+    FakeSocket.last.accept();
+    expect(log).toEqual(['drop:old/ttl']);
+    expect(FakeSocket.last.sent).toEqual(['new']);
+  });
+
+  it('queue: false drops with reason disabled while not open', () => {
+    const s = make({ queue: false });
+    const log = record(s, ['drop']);
+    s.send('x');
+    expect(log).toEqual(['drop:x/disabled']);
+    FakeSocket.last.accept();
+    s.send('y');
+    expect(FakeSocket.last.sent).toEqual(['y']);
+  });
+
+  it('close() reports the queued messages as dropped', () => {
+    const s = make();
+    const log = record(s, ['drop']);
+    s.send('a');
+    s.close();
+    expect(log).toEqual(['drop:a/closed']);
+  });
+
+  it('beforeOpen sends first, is awaited, then the backlog, then open', async () => {
+    let ack!: () => void;
+    const s = make({
+      beforeOpen: (send) => {
+        send('auth');
+        return new Promise<void>((r) => (ack = r));
+      },
+    });
+    const log = record(s, ['open', 'message']);
+    s.send('backlog');
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['auth']);
+    expect(s.state).toBe('connecting');
+    FakeSocket.last.receive('auth-ok'); // messages flow while beforeOpen runs
+    s.send('during');
+    ack();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.last.sent).toEqual(['auth', 'backlog', 'during']);
+    expect(log).toEqual(['message:auth-ok', 'open']);
+    expect(s.state).toBe('open');
+  });
+
+  it('a rejecting beforeOpen drops the connection and retries', async () => {
+    const s = make({ beforeOpen: () => Promise.reject(new Error('denied')), reconnect: { minDelay: 10 } });
+    const log = record(s, ['error', 'close']);
+    FakeSocket.last.accept();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(log).toEqual(['error', 'close:1006']);
+    expect(FakeSocket.all[0]!.detached).toBe(true);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+});
+
+describe('heartbeat', () => {
+  it('pings after silence, measures the pong, and hides pongs from message listeners', () => {
+    const s = make({ heartbeat: { interval: 1000, timeout: 500 } });
+    const log = record(s, ['message', 'pong']);
+    FakeSocket.last.accept();
+    vi.advanceTimersByTime(999);
+    expect(FakeSocket.last.sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(FakeSocket.last.sent).toEqual(['ping']);
+    vi.advanceTimersByTime(42);
+    FakeSocket.last.receive('pong');
+    expect(log).toEqual(['pong']);
+    expect(s.rtt).toBe(42);
+    FakeSocket.last.receive('data');
+    expect(log).toEqual(['pong', 'message:data']);
+  });
+
+  it('inbound frames count as life and postpone the ping', () => {
+    make({ heartbeat: { interval: 1000, timeout: 500 } });
+    FakeSocket.last.accept();
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(900);
+      FakeSocket.last.receive('tick');
+    }
+    expect(FakeSocket.last.sent).toEqual([]);
+  });
+
+  it('no answer within timeout: drop at once with close 1006 and reconnect', () => {
+    const s = make({ heartbeat: { interval: 1000, timeout: 500 }, reconnect: { minDelay: 10, jitter: 0 } });
+    const log = record(s, ['close', 'reconnecting']);
+    FakeSocket.last.accept();
+    const first = FakeSocket.last;
+    vi.advanceTimersByTime(1499);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(log).toEqual(['close:1006', 'reconnecting:2@10']); // up < minUptime: counts as a failure
+    expect(first.detached).toBe(true);
+    vi.advanceTimersByTime(10);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('custom message and isPong', () => {
+    const s = make({
+      heartbeat: { interval: 100, timeout: 100, message: () => JSON.stringify({ t: 'hb' }), isPong: (d) => d === '{"t":"hb"}' },
+    });
+    const pong = vi.fn();
+    s.addEventListener('pong', pong);
+    FakeSocket.last.accept();
+    vi.advanceTimersByTime(100);
+    expect(FakeSocket.last.sent).toEqual(['{"t":"hb"}']);
+    FakeSocket.last.receive('{"t":"hb"}');
+    expect(pong).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('channels', () => {
+  it('encodes with the JSON envelope and delivers decoded payloads', () => {
+    const s = new SteadySocket<{ chat: { text: string }; count: number }>(URL_, undefined, {
+      WebSocket: FakeSocket as never,
+      network: false,
+    });
+    const chat = s.channel('chat');
+    const got: unknown[] = [];
+    const messages: unknown[] = [];
+    s.onmessage = (e) => messages.push(e.data);
+    const off = chat.on((d) => got.push(d));
+    chat.send({ text: 'queued' });
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['{"channel":"chat","data":{"text":"queued"}}']);
+    FakeSocket.last.receive('{"channel":"chat","data":{"text":"hi"}}');
+    FakeSocket.last.receive('{"channel":"count","data":3}');
+    FakeSocket.last.receive('{"channel":'); // garbage: a plain message only
+    FakeSocket.last.receive('plain');
+    expect(got).toEqual([{ text: 'hi' }]);
+    expect(messages).toHaveLength(4);
+    off();
+    off();
+    FakeSocket.last.receive('{"channel":"chat","data":{"text":"again"}}');
+    expect(got).toHaveLength(1);
+  });
+
+  it('a codec that throws is reported as an error event; the frame is still a message', () => {
+    const s = make({
+      channels: {
+        encode: (c, d) => `${c}:${String(d)}`,
+        decode: () => {
+          throw new Error('bad frame');
+        },
+      },
+    });
+    const log = record(s, ['message', 'error']);
+    s.channel('x').on(() => log.push('channel'));
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('x:1');
+    expect(log).toEqual(['message:x:1', 'error']);
+  });
+
+  it('handlers added or removed during a dispatch do not change it', () => {
+    const s = make();
+    const ch = s.channel('c');
+    const calls: string[] = [];
+    let offB = () => {};
+    ch.on(() => {
+      calls.push('a');
+      offB();
+      ch.on(() => calls.push('late'));
+    });
+    offB = ch.on(() => calls.push('b'));
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('{"channel":"c","data":1}');
+    expect(calls).toEqual(['a', 'b']);
+  });
+});
+
+describe('event listener semantics', () => {
+  it('once, signal, handleEvent objects, duplicates, and capture matching', () => {
+    const s = make();
+    const calls: string[] = [];
+    const ctrl = new AbortController();
+    const fn = () => calls.push('fn');
+    s.addEventListener('message', fn);
+    s.addEventListener('message', fn); // duplicate ignored
+    s.addEventListener('message', () => calls.push('once'), { once: true });
+    s.addEventListener('message', () => calls.push('signal'), { signal: ctrl.signal });
+    s.addEventListener('message', { handleEvent: () => calls.push('obj') });
+    FakeSocket.last.accept();
+    FakeSocket.last.receive(1);
+    ctrl.abort();
+    s.removeEventListener('message', fn, true); // capture differs: not removed
+    FakeSocket.last.receive(2);
+    s.removeEventListener('message', fn);
+    FakeSocket.last.receive(3);
+    expect(calls).toEqual(['fn', 'once', 'signal', 'obj', 'fn', 'obj', 'obj']);
+  });
+
+  it('on* handlers keep their place when replaced and go away with null', () => {
+    const s = make();
+    const calls: string[] = [];
+    s.onmessage = () => calls.push('h1');
+    s.addEventListener('message', () => calls.push('l'));
+    s.onmessage = () => calls.push('h2');
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('x');
+    expect(calls).toEqual(['h2', 'l']);
+    expect(typeof s.onmessage).toBe('function');
+    s.onmessage = null;
+    expect(s.onmessage).toBe(null);
+    FakeSocket.last.receive('y');
+    expect(calls).toEqual(['h2', 'l', 'l']);
+  });
+
+  it('a throwing listener is reported and stops neither the others nor the socket', () => {
+    const reported: unknown[] = [];
+    const onWindowError = (e: ErrorEvent) => {
+      reported.push(e.error);
+      e.preventDefault();
+    };
+    window.addEventListener('error', onWindowError);
+    // reportError where the platform has it, console.error where not (this jsdom)
+    const log = vi.spyOn(console, 'error').mockImplementation((e: unknown) => reported.push(e));
+    const s = make();
+    const calls: string[] = [];
+    s.addEventListener('message', () => {
+      throw new Error('listener bug');
+    });
+    s.onmessage = () => {
+      throw new Error('handler bug');
+    };
+    s.addEventListener('message', (e) => calls.push(String(e.data)));
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('a');
+    FakeSocket.last.receive('b');
+    window.removeEventListener('error', onWindowError);
+    log.mockRestore();
+    expect(calls).toEqual(['a', 'b']);
+    expect(s.state).toBe('open');
+    expect(reported.map(String)).toEqual(['Error: listener bug', 'Error: handler bug', 'Error: listener bug', 'Error: handler bug']);
+  });
+
+  it('stopImmediatePropagation stops the remaining listeners', () => {
+    const s = make();
+    const calls: string[] = [];
+    s.addEventListener('message', (e) => {
+      calls.push('first');
+      e.stopImmediatePropagation();
+    });
+    s.addEventListener('message', () => calls.push('second'));
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('x');
+    expect(calls).toEqual(['first']);
+  });
+
+  it('a listener may close or reconnect from inside close: that wins', () => {
+    const s = make();
+    s.addEventListener('close', () => s.close(), { once: true });
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1006);
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('close() and leaks', () => {
+  it('close() on an open socket: closing → closed, with the native close event', () => {
+    const s = make({ heartbeat: true });
+    FakeSocket.last.accept();
+    const log = record(s, ['statechange', 'close']);
+    s.close(1000, 'done');
+    expect(FakeSocket.last.closeCalls).toEqual([[1000, 'done']]);
+    expect(s.state).toBe('closing');
+    expect(s.readyState).toBe(2);
+    FakeSocket.last.drop(1000, 'done', true);
+    expect(log).toEqual(['statechange:open>closing', 'close:1000', 'statechange:closing>closed']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a peer that never finishes the closing handshake does not hold the socket in closing', () => {
+    const s = make({ connectTimeout: 1000 });
+    FakeSocket.last.accept();
+    s.close();
+    vi.advanceTimersByTime(1000);
+    expect(s.state).toBe('closed');
+    expect(FakeSocket.last.detached).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() rejects codes and reasons the native close() rejects', () => {
+    const s = make();
+    expect(() => s.close(1001)).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    expect(() => s.close(1000, 'x'.repeat(124))).toThrow(expect.objectContaining({ name: 'SyntaxError' }));
+    expect(() => s.reconnect(5000)).toThrow();
+    expect(s.state).toBe('connecting');
+  });
+
+  it.each(['connecting', 'waiting', 'open', 'closing'])('after close() from %s: no timer, no listener, no reconnect', (phase) => {
+    const win = new CountingTarget();
+    const doc = new CountingTarget();
+    const s = make({ network: { window: win, document: doc }, heartbeat: true });
+    if (phase !== 'connecting') {
+      if (phase === 'waiting') FakeSocket.last.fail();
+      else FakeSocket.last.accept();
+    }
+    if (phase === 'closing') s.close();
+    s.close();
+    if (phase === 'open' || phase === 'closing') {
+      expect(s.state).toBe('closing');
+      FakeSocket.last.drop(1000);
+    }
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(win.adds + doc.adds).toBeGreaterThan(0);
+    expect(win.removes + doc.removes).toBe(win.adds + doc.adds);
+    for (const f of FakeSocket.all) expect(f.detached).toBe(true);
+    const n = FakeSocket.all.length;
+    vi.advanceTimersByTime(120_000);
+    expect(FakeSocket.all).toHaveLength(n);
+  });
+
+  it('close() then open() works again', () => {
+    const s = make();
+    FakeSocket.last.accept();
+    s.close();
+    FakeSocket.last.drop(1005);
+    s.open();
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.last.accept();
+    expect(s.state).toBe('open');
+  });
+});
+
+describe('network', () => {
+  it('offline pauses retries; online retries at once', () => {
+    const win = new CountingTarget();
+    const doc = new CountingTarget();
+    const s = make({ network: { window: win, document: doc }, reconnect: { minDelay: 60_000 } });
+    FakeSocket.last.fail();
+    win.dispatchEvent(new Event('offline'));
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(120_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    win.dispatchEvent(new Event('online'));
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(0);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(s.state).toBe('connecting');
+  });
+
+  it('the page shown again checks liveness with a ping at once', () => {
+    const win = new CountingTarget();
+    const doc = new CountingTarget();
+    make({ network: { window: win, document: doc }, heartbeat: { interval: 60_000, timeout: 1000 } });
+    FakeSocket.last.accept();
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(FakeSocket.last.sent).toEqual([]);
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(FakeSocket.last.sent).toEqual(['ping']);
+    vi.advanceTimersByTime(1000);
+    expect(FakeSocket.all[0]!.detached).toBe(true); // no answer: replaced
+  });
+
+  it('network: true uses the page window in a browser-like environment and cleans up', () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const remove = vi.spyOn(window, 'removeEventListener');
+    const s = new SteadySocket(URL_, undefined, { WebSocket: FakeSocket as never });
+    const added = add.mock.calls.map((c) => c[0]);
+    expect(added).toEqual(expect.arrayContaining(['online', 'offline', 'pageshow']));
+    s.close();
+    expect(remove.mock.calls.map((c) => c[0]).sort()).toEqual([...added].sort());
+    add.mockRestore();
+    remove.mockRestore();
+  });
+});
+
+describe('options', () => {
+  it('invalid options throw a TypeError or RangeError naming the option', () => {
+    const bad: [Opts, ErrorConstructor, string][] = [
+      [{ reconnect: { minDelay: -1 } }, RangeError, 'reconnect.minDelay'],
+      [{ reconnect: { factor: 0.5 } }, RangeError, 'reconnect.factor'],
+      [{ reconnect: { jitter: 2 } }, RangeError, 'reconnect.jitter'],
+      [{ queue: { overflow: 'nope' as never } }, RangeError, 'queue.overflow'],
+      [{ reconnect: { shouldReconnect: 1 as never } }, TypeError, 'reconnect.shouldReconnect'],
+      [{ connectTimeout: 2 ** 31 }, RangeError, 'connectTimeout'],
+      [{ heartbeat: { interval: 0 } }, RangeError, 'heartbeat.interval'],
+      [{ reconect: {} } as never, TypeError, 'reconect'],
+    ];
+    for (const [o, Err, name] of bad) {
+      expect(() => make(o)).toThrow(Err);
+      expect(() => make(o)).toThrow(name);
+    }
+  });
+
+  it('an explicit undefined keeps the default', () => {
+    const s = make({ connectTimeout: undefined, reconnect: { minDelay: undefined, jitter: 0 } });
+    const log = record(s, ['reconnecting']);
+    FakeSocket.last.fail();
+    expect(log).toEqual(['reconnecting:2@1000']);
+  });
+
+  it('options may be the second argument', () => {
+    const s = new SteadySocket(URL_, { WebSocket: FakeSocket as never, startClosed: true, network: false });
+    expect(s.state).toBe('closed');
+  });
+});
