@@ -1,0 +1,234 @@
+/**
+ * SteadySocket in Node 20 with the `ws` package, against real servers on
+ * 127.0.0.1:0: real close codes, an upgrade refused with HTTP 503, a server
+ * that never answers the handshake, and one that stops answering pings.
+ * Real timers with short delays; every server is closed in afterEach.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { SteadySocket } from '../../src/index';
+import type { SteadySocketOptions } from '../../src/index';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** A ws echo server on 127.0.0.1:0 whose behaviour the test steers. */
+const startServer = async (opts: { refuse?: () => boolean; onText?: (text: string, ws: WebSocket) => void } = {}) => {
+  const http: HttpServer = createServer();
+  const wss = new WebSocketServer({ noServer: true });
+  const handshakes: number[] = [];
+  const clients = new Set<WebSocket>();
+  http.on('upgrade', (req, socket, head) => {
+    handshakes.push(Date.now());
+    if (opts.refuse?.()) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data, binary) => {
+        const text = binary ? '' : data.toString();
+        if (opts.onText) opts.onText(text, ws);
+        else ws.send(binary ? data : text);
+      });
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const { port } = http.address() as AddressInfo;
+  const close = async () => {
+    for (const c of clients) c.terminate();
+    wss.close();
+    await new Promise((r) => http.close(r));
+  };
+  cleanups.push(close);
+  return { url: `ws://127.0.0.1:${port}`, handshakes, clients, close };
+};
+
+/** A socket under test; closed after the test whatever happens. */
+const connect = (url: string | (() => string), options: SteadySocketOptions = {}) => {
+  const s = new SteadySocket(url, undefined, { WebSocket: WebSocket as never, ...options });
+  cleanups.push(() => s.close());
+  return s;
+};
+
+/** Resolve on the first event of `type` (bounded by `ms`). */
+const next = <T = Event>(s: SteadySocket, type: string, ms = 5000) =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
+    s.addEventListener(type, (e) => (clearTimeout(t), resolve(e as T)), { once: true });
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Node with ws', () => {
+  it('connects, flushes the queue in order, echoes, and re-emits native events', async () => {
+    const srv = await startServer();
+    const s = connect(srv.url);
+    const got: string[] = [];
+    s.onmessage = (e) => got.push(String(e.data));
+    s.send('q1');
+    s.send('q2');
+    await next(s, 'open');
+    s.send('live');
+    for (let i = 0; i < 50 && got.length < 3; i++) await sleep(10);
+    expect(got).toEqual(['q1', 'q2', 'live']);
+    expect(s.readyState).toBe(1);
+  });
+
+  it.each([
+    [1008, false],
+    [4403, false],
+    [1012, true],
+    [1000, true],
+  ])('server close %i → reconnect %s', async (code, again) => {
+    const srv = await startServer();
+    const s = connect(srv.url, { reconnect: { minDelay: 20 } });
+    await next(s, 'open');
+    const closed = next<CloseEvent>(s, 'close');
+    for (const c of srv.clients) c.close(code, 'by server');
+    const ev = await closed;
+    expect(ev.code).toBe(code);
+    expect(ev.reason).toBe('by server');
+    expect(ev.wasClean).toBe(true);
+    if (again) {
+      await next(s, 'open');
+      expect(srv.handshakes).toHaveLength(2);
+    } else {
+      await sleep(150);
+      expect(s.state).toBe('closed');
+      expect(srv.handshakes).toHaveLength(1);
+    }
+  });
+
+  it('an upgrade answered with HTTP 503 is an error + close 1006, retried with backoff until accepted', async () => {
+    let refusals = 3;
+    const srv = await startServer({ refuse: () => refusals-- > 0 });
+    const s = connect(srv.url, { reconnect: { minDelay: 40, factor: 2, jitter: 0.5 } });
+    const delays: number[] = [];
+    let errors = 0;
+    s.addEventListener('reconnecting', (e) => delays.push((e as Event & { delay: number }).delay));
+    s.addEventListener('error', () => errors++);
+    await next(s, 'open', 5000);
+    expect(srv.handshakes).toHaveLength(4);
+    expect(errors).toBe(3);
+    // waits 40, 80, 160 shortened by at most half
+    expect(delays).toHaveLength(3);
+    delays.forEach((d, i) => {
+      const base = 40 * 2 ** i;
+      expect(d).toBeGreaterThanOrEqual(base / 2);
+      expect(d).toBeLessThanOrEqual(base);
+    });
+    // and the handshakes were really that far apart (timers never fire early)
+    for (let i = 1; i < srv.handshakes.length; i++) {
+      expect(srv.handshakes[i]! - srv.handshakes[i - 1]!).toBeGreaterThanOrEqual(delays[i - 1]! - 2);
+    }
+  });
+
+  it('a server that never answers the handshake is abandoned at connectTimeout and retried', async () => {
+    const sockets = new Set<Socket>();
+    const tcp: NetServer = createNetServer((sock) => {
+      sockets.add(sock); // accept TCP, never answer the upgrade
+      sock.on('close', () => sockets.delete(sock));
+    });
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      for (const sock of sockets) sock.destroy();
+      return new Promise((r) => tcp.close(r));
+    });
+    let accepted = 0;
+    tcp.on('connection', () => accepted++);
+    const s = connect(`ws://127.0.0.1:${(tcp.address() as AddressInfo).port}`, {
+      connectTimeout: 200,
+      reconnect: { minDelay: 20 },
+    });
+    const started = Date.now();
+    const err = await next<Event & { error: Error }>(s, 'error', 3000);
+    const took = Date.now() - started;
+    expect(String(err.error)).toContain('connectTimeout');
+    expect(took).toBeGreaterThanOrEqual(190);
+    await sleep(200);
+    expect(accepted).toBeGreaterThanOrEqual(2);
+    expect(s.state).toBe('connecting');
+  });
+
+  it('a server that stops answering pings is detected by the heartbeat and replaced', async () => {
+    let mute = false;
+    const srv = await startServer({
+      onText: (text, ws) => {
+        if (text === 'ping') {
+          if (!mute) ws.send('pong');
+        } else ws.send(text);
+      },
+    });
+    const s = connect(srv.url, { heartbeat: { interval: 100, timeout: 100 }, reconnect: { minDelay: 20 } });
+    await next(s, 'open');
+    const pong = await next<Event & { rtt: number }>(s, 'pong', 1000);
+    expect(pong.rtt).toBeGreaterThanOrEqual(0);
+    expect(typeof s.rtt).toBe('number');
+    mute = true;
+    const mutedAt = Date.now();
+    const closed = await next<CloseEvent>(s, 'close', 2000);
+    const detected = Date.now() - mutedAt;
+    expect(closed.code).toBe(1006);
+    expect(closed.wasClean).toBe(false);
+    // at most interval + timeout after the last frame, plus scheduling slack
+    expect(detected).toBeLessThan(100 + 100 + 150);
+    mute = false;
+    await next(s, 'open', 2000);
+    expect(srv.handshakes).toHaveLength(2);
+    console.log(`[figure] heartbeat detected a muted server in ${detected} ms (interval 100 + timeout 100)`);
+  });
+
+  it('a url function is called for every attempt (fresh token each time)', async () => {
+    const srv = await startServer();
+    let n = 0;
+    const s = connect(() => `${srv.url}/?token=${++n}`, { reconnect: { minDelay: 10 } });
+    await next(s, 'open');
+    expect(s.url).toBe(`${srv.url}/?token=1`);
+    for (const c of srv.clients) c.terminate();
+    await next(s, 'open');
+    expect(s.url).toBe(`${srv.url}/?token=2`);
+  });
+
+  it('close() leaves nothing scheduled: the process has no handles from the socket', async () => {
+    const srv = await startServer();
+    const s = connect(srv.url, { heartbeat: { interval: 50, timeout: 50 } });
+    await next(s, 'open');
+    const closed = next(s, 'close');
+    s.close();
+    await closed;
+    expect(s.state).toBe('closed');
+    const before = srv.handshakes.length;
+    await sleep(300);
+    expect(srv.handshakes).toHaveLength(before);
+    // only Node's own handles and the server's remain: no Timeout from the library
+    const timers = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'Timeout');
+    expect(timers).toEqual([]);
+  });
+
+  it('importing touches no browser global, and network handling is a no-op without window', async () => {
+    expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
+    const mod = await import('../../src/index');
+    const s = new mod.SteadySocket('ws://127.0.0.1:9/', undefined, { WebSocket: WebSocket as never, startClosed: true });
+    expect(s.state).toBe('closed');
+  });
+
+  it.runIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')('uses the global WebSocket (Node 22+)', async () => {
+    const srv = await startServer();
+    const s = new SteadySocket(srv.url);
+    cleanups.push(() => s.close());
+    await next(s, 'open');
+    expect(s.readyState).toBe(1);
+  });
+
+  it('without a WebSocket on Node 20 the constructor says what to pass', () => {
+    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function') return;
+    expect(() => new SteadySocket('ws://127.0.0.1:9/')).toThrow(/WebSocket.*ws package/);
+  });
+});
