@@ -181,3 +181,41 @@ export function useBrowser() {
     },
   };
 }
+
+/** Waits (polling every 10 ms) until `fn(arg)` is truthy in the page; the error names `what`. */
+export async function pageUntil<A>(
+  page: Page,
+  fn: (arg: A) => unknown,
+  arg: A,
+  { timeout = 5000, what = 'a condition' }: { timeout?: number; what?: string } = {},
+): Promise<void> {
+  try {
+    await page.waitForFunction(fn, arg, { timeout, polling: 10 });
+  } catch (e) {
+    throw new Error(`timed out after ${timeout} ms waiting in the page for ${what}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The event record of the socket tracked as `name` (see page-init.js). */
+export const events = (page: Page, name = 's'): Promise<EventRecord[]> => page.evaluate((n) => __t.log(n), name);
+
+/** Waits until the socket tracked as `name` has dispatched `n` events of `type`; on timeout the error lists its record. */
+export async function waitEvents(page: Page, name: string, type: string, n = 1, timeout = 5000): Promise<EventRecord[]> {
+  try {
+    await pageUntil(page, ([k, t, c]) => __t.count(k, t) >= c, [name, type, n] as const, {
+      timeout,
+      what: `${n} '${type}' event(s) on '${name}'`,
+    });
+  } catch (e) {
+    const log = await events(page, name).catch(() => []);
+    const tail = log
+      .slice(-12)
+      .map((r) => `${r.type}${r.code ? ` ${r.code}` : ''}${r.delay !== undefined ? ` ${r.delay}ms` : ''}${r.to ? ` →${r.to}` : ''}`)
+      .join(', ');
+    throw new Error(`${(e as Error).message}\n  last events: ${tail}`);
+  }
+  return events(page, name);
+}
+
+/** Prints a one-line measured figure for the case (the suite's report). */
+export const figure = (line: string): void => console.log(`[browser] ${line}`);

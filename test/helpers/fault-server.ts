@@ -32,6 +32,7 @@
  *                              openedAt?, closedAt?, closeCode? } (times: timeOrigin+now ms)
  *   received[]                 every message the ws server got: { at, conn, data, binary }
  *   connections                TCP connections accepted so far (count)
+ *   live                       TCP connections open at the proxy now (count)
  *   await close()              everything down; idempotent
  *
  * Behaviour (options and set()):
@@ -93,6 +94,7 @@ export interface FaultServer {
   readonly received: Received[];
   readonly clients: WebSocket[];
   readonly connections: number;
+  readonly live: number;
   readonly currentMode: FaultMode;
   mode(m: FaultMode, opts?: { status?: number; delay?: number }): Promise<void>;
   set(b: Behaviour): void;
@@ -310,6 +312,9 @@ export async function startFaultServer(options: Behaviour = {}): Promise<FaultSe
     },
     get connections() {
       return nextId;
+    },
+    get live() {
+      return conns.size;
     },
     get currentMode() {
       return current;

@@ -1,0 +1,489 @@
+// The core reconnect behaviour, end to end: Chromium running the UMD build
+// against a real ws server behind the fault proxy. Each case prints one
+// measured figure. Time bounds are the library's own delay plus a stated
+// margin for a loaded 2-core machine; nothing is retried.
+import type { WebSocket as NodeWebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
+import { events, figure, pageUntil, useBrowser, waitEvents } from '../helpers/browser.js';
+import { now, sleep, until } from '../helpers/deferred.js';
+import { sequence } from '../helpers/fault-server.js';
+
+const b = useBrowser();
+const ms = (n: number | undefined) => `${Math.round(n ?? Number.NaN)} ms`;
+
+describe('reconnect in Chromium (UMD build)', () => {
+  it('server stopped and restarted on the same port: reconnects soon after it is back', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    const port = srv.port;
+    await page.evaluate((url) => {
+      __t.track('s', new steadysocket.SteadySocket(url, undefined, { reconnect: { minDelay: 100, maxDelay: 400 } }));
+    }, srv.url);
+    await waitEvents(page, 's', 'open', 1);
+    await srv.stop();
+    const stoppedAt = now();
+    await waitEvents(page, 's', 'close', 1);
+    await sleep(800); // down long enough for refused attempts and a backoff at maxDelay
+    const refused = srv.connections - 1;
+    await srv.start();
+    const startedAt = now();
+    const log = await waitEvents(page, 's', 'open', 2, 5000);
+    const reopen = log.filter((r) => r.type === 'open')[1]!.t - startedAt;
+    const closeEv = log.find((r) => r.type === 'close')!;
+    const retries = log.filter((r) => r.type === 'reconnecting');
+    figure(
+      `restart: detected in ${ms(closeEv.t - stoppedAt)}, ${retries.length} retries while down, reopened ${ms(reopen)} after the restart (maxDelay 400 ms)`,
+    );
+    expect(srv.port).toBe(port);
+    expect(refused).toBe(0); // nothing reached the proxy while it was down
+    expect(closeEv).toMatchObject({ code: 1006, wasClean: false });
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    // the pending wait is at most maxDelay; 1 s margin for a busy machine
+    expect(reopen).toBeLessThan(400 + 1000);
+    expect(await page.evaluate(() => __t.sockets.s.state)).toBe('open');
+    expect(errors).toEqual([]);
+  });
+
+  it('connection reset mid-stream: with the queue on, nothing lost, duplicated or reordered', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    const N = 400;
+    await page.evaluate(
+      ([url, n]) => {
+        const s = __t.track('s', new steadysocket.SteadySocket(url, undefined, { reconnect: { minDelay: 50, jitter: 0 } }));
+        const sent: { n: number; t: number; direct: boolean }[] = [];
+        (window as any).__sent = sent;
+        s.addEventListener(
+          'open',
+          () => {
+            let i = 0;
+            const timer = setInterval(() => {
+              // two per tick: a steady 400/s stream
+              for (let k = 0; k < 2 && i < n; k++, i++) {
+                sent.push({ n: i, t: __t.now(), direct: s.state === 'open' });
+                s.send(String(i));
+              }
+              if (i >= n) clearInterval(timer);
+            }, 5);
+          },
+          { once: true },
+        );
+      },
+      [srv.url, N] as const,
+    );
+    await until(() => srv.received.length >= 100, { timeout: 5000, message: '100 messages at the server' });
+    srv.resetAll();
+    const resetAt = now();
+    await pageUntil(page, (n) => (window as any).__sent.length >= n && __t.sockets.s.bufferedAmount === 0, N, {
+      timeout: 10_000,
+      what: 'all sent and flushed',
+    });
+    await sleep(300); // anything late or duplicated
+    const sent: { n: number; t: number; direct: boolean }[] = await page.evaluate(() => (window as any).__sent);
+    const log = await events(page, 's');
+    const closeAt = log.find((r) => r.type === 'close')!.t;
+    const dropped = new Set(log.filter((r) => r.type === 'drop').map((r) => Number(r.data)));
+    const rep = sequence(
+      srv.received.map((r) => Number(r.data)),
+      N,
+    );
+    // TCP cannot return what the page handed to a connection that was already
+    // reset but not yet reported closed: those are the only losses allowed.
+    const inFlight = new Set(sent.filter((m) => m.direct && m.t >= resetAt - 2 && m.t <= closeAt).map((m) => m.n));
+    const unaccounted = rep.lost.filter((n) => !dropped.has(n) && !inFlight.has(n));
+    const queuedCount = sent.filter((m) => !m.direct).length;
+    figure(
+      `reset mid-stream: ${N} sent, ${rep.received} received, lost ${rep.lost.length} (in flight at the reset ${inFlight.size}, drop events ${dropped.size}), duplicates ${rep.duplicates.length}, out of order ${rep.outOfOrder}; ${queuedCount} queued while reconnecting; close seen ${ms(closeAt - resetAt)} after the RST`,
+    );
+    expect(log.filter((r) => r.type === 'open')).toHaveLength(2);
+    expect(queuedCount).toBeGreaterThan(0); // the reset did land mid-stream
+    expect(rep.duplicates).toEqual([]);
+    expect(rep.outOfOrder).toBe(0);
+    expect(unaccounted).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('half-open peer (black-holed TCP): the heartbeat detects it and a new connection replaces it', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    const interval = 400;
+    const timeout = 400;
+    await page.evaluate(
+      ([url, interval, timeout]) => {
+        __t.track(
+          's',
+          new steadysocket.SteadySocket(url, undefined, {
+            heartbeat: { interval, timeout },
+            reconnect: { minDelay: 50, jitter: 0 },
+          }),
+        );
+      },
+      [srv.url, interval, timeout] as const,
+    );
+    await waitEvents(page, 's', 'pong', 1, 3000); // the heartbeat works on a healthy link
+    await srv.mode('blackhole'); // the open connection goes silent...
+    const holedAt = now();
+    await srv.mode('pass'); // ...while new connections get through
+    const log = await waitEvents(page, 's', 'open', 2, 5000);
+    const closeEv = log.find((r) => r.type === 'close')!;
+    const reopen = log.filter((r) => r.type === 'open')[1]!;
+    const detected = closeEv.t - holedAt;
+    figure(
+      `half-open: detected in ${ms(detected)} (interval ${interval} + timeout ${timeout}), replaced ${ms(reopen.t - holedAt)} after the black-hole; rtt before ${log.find((r) => r.type === 'pong')?.rtt} ms`,
+    );
+    expect(closeEv).toMatchObject({ code: 1006, wasClean: false });
+    // a ping sent just before the black-hole is the earliest possible detection: timeout after it
+    expect(detected).toBeGreaterThanOrEqual(timeout - 50);
+    expect(detected).toBeLessThanOrEqual(interval + timeout + 500);
+    expect(srv.handshakes).toHaveLength(2);
+    expect(srv.handshakes[1]?.openedAt).toBeDefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('upgrade refused with HTTP 503, then accepted: delays follow the backoff with jitter', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    await srv.mode('reject', { status: 503 });
+    const o = { minDelay: 100, maxDelay: 2000, factor: 2, jitter: 0.5 };
+    await page.evaluate(
+      ([url, o]) => {
+        __t.track('s', new steadysocket.SteadySocket(url, undefined, { reconnect: o }));
+      },
+      [srv.url, o] as const,
+    );
+    const REJECTS = 4;
+    await until(() => srv.handshakes.length >= REJECTS, { timeout: 6000, message: `${REJECTS} refused handshakes` });
+    await srv.mode('pass'); // the next wait is >= 400 ms, far more than this takes
+    const log = await waitEvents(page, 's', 'open', 1, 5000);
+    const retries = log.filter((r) => r.type === 'reconnecting');
+    const hs = srv.handshakes;
+    // the k-th retry in a row (k = 1, 2, ...) waits base = min(maxDelay, minDelay * factor^(k-1)),
+    // shortened by jitter: "minDelay: wait before the first retry"
+    const rows = retries.map((r, i) => {
+      const base = Math.min(o.maxDelay, o.minDelay * o.factor ** i);
+      const gap = hs[i + 1]!.at - hs[i]!.at;
+      const sinceScheduled = hs[i + 1]!.at - r.t;
+      return { attempt: r.attempt!, base, delay: r.delay!, gap, sinceScheduled };
+    });
+    figure(
+      `503 backoff: ${rows.map((r) => `#${r.attempt} ${ms(r.delay)} of [${r.base * (1 - o.jitter)}, ${r.base}] (handshake gap ${ms(r.gap)})`).join('; ')}`,
+    );
+    expect(hs.map((h) => h.action)).toEqual([...Array(REJECTS).fill('reject'), 'pass']);
+    // attempt numbers count up by one (the library numbers connection attempts: the first retry is attempt 2)
+    expect(rows.map((r) => r.attempt - rows[0]!.attempt)).toEqual([0, 1, 2, 3]);
+    expect(log.filter((r) => r.type === 'close').every((r) => r.code === 1006)).toBe(true);
+    for (const r of rows) {
+      expect(r.delay).toBeGreaterThanOrEqual(r.base * (1 - o.jitter));
+      expect(r.delay).toBeLessThanOrEqual(r.base);
+      // the next handshake comes no sooner than the delay, and not much later
+      expect(r.sinceScheduled).toBeGreaterThanOrEqual(r.delay - 2);
+      expect(r.sinceScheduled).toBeLessThanOrEqual(r.delay + 300);
+      expect(r.gap).toBeGreaterThanOrEqual(r.delay - 2);
+      expect(r.gap).toBeLessThanOrEqual(r.delay + 400);
+    }
+    // jitter is applied: four delays all exactly at base would mean random() was ignored
+    expect(rows.some((r) => r.delay < r.base)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('a handshake that never completes is abandoned at connectTimeout and retried', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    await srv.mode('stall');
+    const connectTimeout = 800;
+    const startedAt: number = await page.evaluate(
+      ([url, connectTimeout]) => {
+        const t = __t.now();
+        __t.track('s', new steadysocket.SteadySocket(url, undefined, { connectTimeout, reconnect: { minDelay: 100, jitter: 0 } }));
+        return t;
+      },
+      [srv.url, connectTimeout] as const,
+    );
+    await until(() => srv.handshakes.length >= 2, { timeout: 4000, message: 'a second stalled handshake' });
+    await srv.mode('pass');
+    const log = await waitEvents(page, 's', 'open', 1, 4000);
+    const firstRetry = log.find((r) => r.type === 'reconnecting')!;
+    const abandonedAfter = firstRetry.t - startedAt;
+    const err = log.find((r) => r.type === 'error');
+    await until(() => srv.live === 1, { timeout: 2000, message: 'the stalled TCP connections to be closed' });
+    figure(
+      `stalled handshake: abandoned after ${ms(abandonedAfter)} (connectTimeout ${connectTimeout}), error "${err?.error}", opened on attempt ${srv.handshakes.length}`,
+    );
+    expect(abandonedAfter).toBeGreaterThanOrEqual(connectTimeout - 5);
+    expect(abandonedAfter).toBeLessThanOrEqual(connectTimeout + 400);
+    expect(srv.handshakes.map((h) => h.action)).toEqual(['stall', 'stall', 'pass']);
+    const gap = srv.handshakes[1]!.at - srv.handshakes[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(connectTimeout + 100 - 5);
+    expect(gap).toBeLessThanOrEqual(connectTimeout + 100 + 500);
+    expect(errors).toEqual([]);
+  });
+
+  it('each close code gets the documented reconnect decision; shouldReconnect overrides it', async () => {
+    const { page, errors } = await b.page('umd');
+    const seen = new Map<string, number>();
+    const srv = await b.server({
+      // the first connection on each path is closed by the server with the code in the path
+      onConnection(ws: NodeWebSocket, info) {
+        const n = (seen.get(info.path) ?? 0) + 1;
+        seen.set(info.path, n);
+        const code = Number(info.path.split('/')[2]);
+        if (n === 1) setTimeout(() => ws.close(code, 'test'), 50);
+      },
+    });
+    const cases = [
+      ...[1000, 1001, 1011, 1012, 1013, 4000].map((code) => ({ name: `r${code}`, code, expect: true, override: '' })),
+      ...[1008, 1003, 4401, 4403].map((code) => ({ name: `n${code}`, code, expect: false, override: '' })),
+      { name: 'o4000', code: 4000, expect: false, override: 'not4000' },
+      { name: 'o4401', code: 4401, expect: true, override: 'always' },
+    ];
+    await page.evaluate(
+      ([url, cases]) => {
+        for (const c of cases) {
+          const reconnect: Record<string, unknown> = { minDelay: 50, jitter: 0 };
+          if (c.override === 'not4000') reconnect.shouldReconnect = (e: CloseEvent) => e.code !== 4000;
+          if (c.override === 'always') reconnect.shouldReconnect = () => true;
+          __t.track(c.name, new steadysocket.SteadySocket(`${url}/c/${c.code}/${c.name}`, undefined, { reconnect }));
+        }
+      },
+      [srv.url, cases] as const,
+    );
+    for (const c of cases.filter((c) => c.expect)) await waitEvents(page, c.name, 'open', 2, 5000);
+    await pageUntil(page, (names) => names.every((n) => __t.count(n, 'close') >= 1), cases.map((c) => c.name), {
+      what: 'every socket closed once',
+    });
+    await sleep(500); // 10 x minDelay: a retry would have started
+    const results = [];
+    for (const c of cases) {
+      const log = await events(page, c.name);
+      const closeEv = log.find((r) => r.type === 'close');
+      results.push({
+        ...c,
+        closeCode: closeEv?.code,
+        opens: log.filter((r) => r.type === 'open').length,
+        handshakes: seen.get(`/c/${c.code}/${c.name}`) ?? 0,
+        state: await page.evaluate((n) => __t.sockets[n].state, c.name),
+      });
+    }
+    figure(
+      `close codes: ${results.map((r) => `${r.code}${r.override ? `(${r.override})` : ''}→${r.opens === 2 ? 'reconnect' : 'stop'}`).join(', ')}`,
+    );
+    for (const r of results) {
+      expect({ name: r.name, closeCode: r.closeCode }).toEqual({ name: r.name, closeCode: r.code });
+      expect({ name: r.name, handshakes: r.handshakes, opens: r.opens }).toEqual(
+        r.expect ? { name: r.name, handshakes: 2, opens: 2 } : { name: r.name, handshakes: 1, opens: 1 },
+      );
+      expect({ name: r.name, state: r.state }).toEqual({ name: r.name, state: r.expect ? 'open' : 'closed' });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('close(): no attempt for the next 2 s, timers and listeners released; open() afterwards works', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server({
+      echo: true,
+      onConnection(ws, info) {
+        if (info.path === '/b') ws.close(1012, 'restarting'); // b is always waiting for a retry
+      },
+    });
+    const before = await page.evaluate(() => ({ timers: __t.timers().live, listeners: __t.listeners().total }));
+    await page.evaluate((url) => {
+      __t.track('a', new steadysocket.SteadySocket(`${url}/a`));
+      __t.track('b', new steadysocket.SteadySocket(`${url}/b`, undefined, { reconnect: { minDelay: 500, jitter: 0 } }));
+    }, srv.url);
+    await waitEvents(page, 'a', 'open', 1);
+    await waitEvents(page, 'b', 'reconnecting', 1);
+    const during = await page.evaluate(() => ({ timers: __t.timers().live, listeners: __t.listeners() }));
+    await page.evaluate(() => {
+      __t.sockets.a.close(1000, 'done');
+      __t.sockets.b.close();
+    });
+    const closedAt = now();
+    const handshakesAtClose = srv.handshakes.length;
+    await sleep(2000);
+    const after = await page.evaluate(() => ({
+      timers: __t.timers().live,
+      listeners: __t.listeners().total,
+      a: __t.sockets.a.state,
+      b: __t.sockets.b.state,
+    }));
+    const lateHandshakes = srv.handshakes.filter((h) => h.at > closedAt).length;
+    const aLog = await events(page, 'a');
+    figure(
+      `close(): ${lateHandshakes} attempts in the 2 s after close(); live timers ${before.timers} → ${during.timers} (connected) → ${after.timers}; window/document listeners ${before.listeners} → ${during.listeners.total} → ${after.listeners}`,
+    );
+    expect(lateHandshakes).toBe(0);
+    expect(srv.handshakes.length).toBe(handshakesAtClose);
+    expect(after).toEqual({ timers: before.timers, listeners: before.listeners, a: 'closed', b: 'closed' });
+    expect(aLog.find((r) => r.type === 'close')).toMatchObject({ code: 1000, reason: 'done', wasClean: true });
+    // open() brings it back
+    const echoed = await page.evaluate(async () => {
+      const a = __t.sockets.a;
+      a.open();
+      return new Promise((resolve, reject) => {
+        setTimeout(() => reject(new Error('no echo after open()')), 5000);
+        a.addEventListener('message', (e: MessageEvent) => resolve(e.data), { once: true });
+        a.send('after open()');
+      });
+    });
+    expect(echoed).toBe('after open()');
+    expect(await page.evaluate(() => __t.sockets.a.state)).toBe('open');
+    expect(errors).toEqual([]);
+  });
+
+  it('maxRetries: giveup fires once and nothing is scheduled afterwards; open() revives', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    await srv.mode('reject', { status: 503 });
+    const before = await page.evaluate(() => __t.timers().live);
+    await page.evaluate((url) => {
+      __t.track('s', new steadysocket.SteadySocket(url, undefined, { reconnect: { maxRetries: 3, minDelay: 50, jitter: 0 } }));
+    }, srv.url);
+    const atGiveup = await waitEvents(page, 's', 'giveup', 1, 5000);
+    const handshakesAtGiveup = srv.handshakes.length;
+    await sleep(1000); // the last delay was 200 ms: anything scheduled would show
+    const log = await events(page, 's');
+    const after = await page.evaluate(() => ({ timers: __t.timers().live, state: __t.sockets.s.state, retryCount: __t.sockets.s.retryCount }));
+    const giveup = log.filter((r) => r.type === 'giveup');
+    figure(
+      `maxRetries 3: giveup after ${handshakesAtGiveup} handshakes (attempts ${giveup[0]?.attempts}), ${srv.handshakes.length - handshakesAtGiveup} after it, live timers ${after.timers} (before ${before})`,
+    );
+    expect(giveup).toHaveLength(1);
+    expect(log.length).toBe(atGiveup.length);
+    expect(srv.handshakes.length).toBe(handshakesAtGiveup);
+    // API.md: "maxRetries failed attempts in a row give up" — the first attempt counts
+    expect(handshakesAtGiveup).toBe(3);
+    expect(giveup[0]?.attempts).toBe(3);
+    expect(log.filter((r) => r.type === 'reconnecting')).toHaveLength(2);
+    expect(after).toMatchObject({ timers: before, state: 'closed' });
+    await srv.mode('pass');
+    await page.evaluate(() => __t.sockets.s.open());
+    await waitEvents(page, 's', 'open', 1, 3000);
+    expect(errors).toEqual([]);
+  });
+
+  it('offline then online: reconnects within 1 s of coming back although the backoff is 10 s', async () => {
+    const { page, context, errors } = await b.page('umd');
+    const srv = await b.server();
+    await page.evaluate((url) => {
+      const w = window as any;
+      w.__net = [];
+      addEventListener('online', () => w.__net.push('online'));
+      addEventListener('offline', () => w.__net.push('offline'));
+      __t.track('s', new steadysocket.SteadySocket(url, undefined, { reconnect: { minDelay: 10_000, maxDelay: 10_000 } }));
+    }, srv.url);
+    await waitEvents(page, 's', 'open', 1);
+    await context.setOffline(true);
+    let offlineFired = await page
+      .waitForFunction(() => (window as any).__net.includes('offline'), undefined, { timeout: 500, polling: 10 })
+      .then(() => true)
+      .catch(() => false);
+    if (!offlineFired) await page.evaluate(() => dispatchEvent(new Event('offline')));
+    srv.destroyAll(); // the link is gone: make sure the connection drops whatever the emulation does
+    const log1 = await waitEvents(page, 's', 'close', 1, 3000);
+    await sleep(300);
+    const handshakesOffline = srv.handshakes.length - 1;
+    const retry = log1.concat(await events(page, 's')).find((r) => r.type === 'reconnecting');
+    await context.setOffline(false);
+    const onlineAt = now();
+    const onlineFired = await page
+      .waitForFunction(() => (window as any).__net.includes('online'), undefined, { timeout: 500, polling: 10 })
+      .then(() => true)
+      .catch(() => false);
+    if (!onlineFired) await page.evaluate(() => dispatchEvent(new Event('online')));
+    const log = await waitEvents(page, 's', 'open', 2, 3000);
+    const back = log.filter((r) => r.type === 'open')[1]!.t - onlineAt;
+    offlineFired ||= false;
+    figure(
+      `offline/online: reopened ${ms(back)} after online (scheduled retry was ${retry ? ms(retry.delay) : 'none: paused'}), ${handshakesOffline} attempts while offline; setOffline fired offline/online events: ${offlineFired}/${onlineFired}`,
+    );
+    expect(back).toBeLessThan(1000);
+    if (retry) expect(retry.delay).toBeGreaterThanOrEqual(5000); // the backoff alone would not have done it
+    expect(handshakesOffline).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('rapid flapping (server closes every connection ~20 ms after open): no crash, bounded timers, ends open, nothing lost', async () => {
+    const { page, errors } = await b.page('umd');
+    let flapping = true;
+    let flaps = 0;
+    const closeCalledAt = new Map<number, number>();
+    const srv = await b.server({
+      onConnection(ws, info) {
+        if (!flapping) return;
+        setTimeout(() => {
+          flaps++;
+          closeCalledAt.set(info.id, now());
+          ws.close(1012, 'flap');
+        }, 20);
+      },
+    });
+    const baseTimers = await page.evaluate(() => __t.timers().live);
+    await page.evaluate((url) => {
+      const w = window as any;
+      const s = __t.track(
+        's',
+        new steadysocket.SteadySocket(url, undefined, { reconnect: { minDelay: 10, maxDelay: 40, factor: 1.5, jitter: 0.5 } }),
+      );
+      w.__sent = [];
+      w.__maxTimers = 0;
+      w.__stop = false;
+      let i = 0;
+      const timer = setInterval(() => {
+        w.__maxTimers = Math.max(w.__maxTimers, __t.timers().live);
+        if (w.__stop) return clearInterval(timer);
+        w.__sent.push({ n: i, t: __t.now(), direct: s.state === 'open', opens: __t.count('s', 'open') });
+        s.send(String(i++));
+      }, 10);
+    }, srv.url);
+    const FLAPS = 40;
+    await until(() => flaps >= FLAPS, { timeout: 20_000, message: `${FLAPS} flaps` });
+    flapping = false;
+    const calmAt = now();
+    // the connection after the last flap stays open
+    await pageUntil(page, () => __t.sockets.s.state === 'open' && __t.count('s', 'close') >= 40, undefined, {
+      timeout: 5000,
+      what: 'open after the last flap',
+    });
+    await sleep(100);
+    await page.evaluate(() => {
+      (window as any).__stop = true;
+    });
+    await pageUntil(page, () => __t.sockets.s.bufferedAmount === 0, undefined, { what: 'the queue flushed' });
+    const sent: { n: number; t: number; direct: boolean; opens: number }[] = await page.evaluate(() => (window as any).__sent);
+    await sleep(300); // anything late or duplicated
+    const log = await events(page, 's');
+    const st = await page.evaluate(() => ({ state: __t.sockets.s.state, timers: __t.timers().live, max: (window as any).__maxTimers }));
+    const rep = sequence(
+      srv.received.map((r) => Number(r.data)),
+      sent.length,
+    );
+    // opened connections in order, each with the time the server began closing it
+    const opened = srv.handshakes.filter((h) => h.openedAt !== undefined);
+    const closes = log.filter((r) => r.type === 'close');
+    const inFlight = new Set(
+      sent
+        .filter((m) => {
+          if (!m.direct) return false;
+          const started = closeCalledAt.get(opened[m.opens - 1]?.id ?? -1);
+          const seenClosed = closes[m.opens - 1]?.t ?? Infinity;
+          return started !== undefined && m.t >= started - 2 && m.t <= seenClosed;
+        })
+        .map((m) => m.n),
+    );
+    const dropped = new Set(log.filter((r) => r.type === 'drop').map((r) => Number(r.data)));
+    const unaccounted = rep.lost.filter((n) => !dropped.has(n) && !inFlight.has(n));
+    figure(
+      `flapping: ${flaps} flaps (${srv.handshakes.length} handshakes), ended ${st.state}; page timers max ${st.max} live (baseline ${baseTimers}, +1 sender), ${st.timers} at the end; ${sent.length} sent, lost ${rep.lost.length} (in flight at a server close ${inFlight.size}, drop events ${dropped.size}), duplicates ${rep.duplicates.length}, out of order ${rep.outOfOrder}; calm→open ${ms(log.filter((r) => r.type === 'open').at(-1)!.t - calmAt)}`,
+    );
+    expect(st.state).toBe('open');
+    expect(closes.length).toBeGreaterThanOrEqual(FLAPS);
+    expect(closes.every((c) => c.code === 1012)).toBe(true);
+    // the sender's interval plus at most a few of the library's own: no pile-up
+    expect(st.max).toBeLessThanOrEqual(baseTimers + 1 + 4);
+    expect(st.timers).toBeLessThanOrEqual(baseTimers + 3);
+    expect(rep.duplicates).toEqual([]);
+    expect(rep.outOfOrder).toBe(0);
+    expect(unaccounted).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
