@@ -52,7 +52,7 @@ const checkClose = (code?: number, reason?: string) => {
   if (reason !== undefined && byteLength(reason) > 123) throw syntaxError('close reason is over 123 bytes');
 };
 
-const closeEvent = (code: number, reason: string, wasClean: boolean) =>
+const closeEvent = (code: number, reason: string, wasClean = false) =>
   makeEvent('close', { code, reason, wasClean }) as CloseEvent;
 
 // Extending EventTarget keeps `instanceof EventTarget` true; dispatch itself is
@@ -98,8 +98,6 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   private _openedAt = 0;
   private _offline = false;
   private _unwatch: (() => void) | undefined;
-  /** the close(code, reason) of an ongoing closing handshake */
-  private _cc: [number | undefined, string | undefined] = [undefined, undefined];
   /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
   private _l: Record<string, Entry[]> = Object.create(null);
   /** on* handlers by type: [handler, its entry in _l] */
@@ -202,7 +200,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
 
   /** Start connecting: after `startClosed`, after `close()` or after `giveup`. Does nothing otherwise. */
   open(): void {
-    if (this._state === 'closed' || this._state === 'closing') this._restart(...this._cc);
+    if (this._state === 'closed' || this._state === 'closing') this._restart();
   }
 
   /**
@@ -213,24 +211,18 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   close(code?: number, reason?: string): void {
     checkClose(code, reason);
     const ws = this._ws;
-    if (this._state === 'closing') return;
     if (this._state === 'open' && ws) {
       this._stopTimers();
-      this._cc = [code, reason];
       this._set('close');
       ws.close(code, reason);
       // a peer that never answers the closing handshake must not keep us in 'closing'
-      this._timer(() => {
-        this._detach();
-        this._emit('close', closeEvent(1006, 'closing handshake timed out', false));
-        this._end('closed');
-      }, this._o.connectTimeout);
-      return;
+      this._timer(() => this._over(closeEvent(1006, 'closing handshake timed out')), this._o.connectTimeout);
+    } else if (this._state !== 'closing') {
+      // connecting, waiting for a retry, or closed already
+      this._detach(code, reason);
+      if (ws) this._fire('close', closeEvent(1006, ''));
+      this._end('closed');
     }
-    // connecting, waiting for a retry, or already closed
-    this._detach(code, reason);
-    if (ws) this._emit('close', closeEvent(1006, '', false));
-    if (this._state !== 'closed') this._end('closed');
   }
 
   /** Drop the current connection (closing it with `code`/`reason`) and connect again at once, resetting the retry count. */
@@ -353,7 +345,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
     const to = transition(from, input);
     if (!to || to === from) return;
     this._state = to;
-    this._emit('statechange', makeEvent('statechange', { from, to }));
+    this._fire('statechange', { from, to });
   }
 
   private _timer(fn: () => void, ms: number): void {
@@ -391,7 +383,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   private _restart(code?: number, reason?: string): void {
     const ws = this._ws;
     this._detach(code, reason);
-    if (ws) this._emit('close', closeEvent(code ?? 1005, reason ?? '', true));
+    if (ws) this._fire('close', closeEvent(code ?? 1005, reason ?? '', true));
     this._retries = 0;
     this._openedAt = 0;
     this._set('start');
@@ -425,7 +417,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
     const id = ++this._id;
     this._wait = false;
     const o = this._o;
-    this._timer(() => this._lost(1006, 'connect timeout', new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`)), o.connectTimeout);
+    this._timer(() => this._over(closeEvent(1006, 'connect timeout'), new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`)), o.connectTimeout);
     try {
       const url = typeof this._url === 'function' ? this._url() : this._url;
       const p = this._protocols;
@@ -433,11 +425,11 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       if (isThenable(url) || isThenable(protocols)) {
         Promise.all([url, protocols]).then(
           ([u, ps]) => id === this._id && this._dial(u, ps),
-          (err) => id === this._id && this._lost(1006, '', err),
+          (err) => id === this._id && this._over(closeEvent(1006, ''), err),
         );
       } else this._dial(url, protocols);
     } catch (err) {
-      this._lost(1006, '', err);
+      this._over(closeEvent(1006, ''), err);
     }
   }
 
@@ -450,9 +442,9 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       ws.onopen = (e) => this._opened(ws, e);
       ws.onmessage = (e) => this._message(ws, e);
       ws.onerror = (e) => ws === this._ws && this._emit('error', e);
-      ws.onclose = (e) => ws === this._ws && this._closed(e);
+      ws.onclose = (e) => ws === this._ws && this._over(e);
     } catch (err) {
-      this._lost(1006, '', err);
+      this._over(closeEvent(1006, ''), err);
     }
   }
 
@@ -466,10 +458,10 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       if (!isThenable(r)) return this._ready(ws, e);
       r.then(
         () => id === this._id && this._ready(ws, e),
-        (err) => id === this._id && this._lost(1006, 'beforeOpen failed', err),
+        (err) => id === this._id && this._over(closeEvent(1006, 'beforeOpen failed'), err),
       );
     } catch (err) {
-      this._lost(1006, 'beforeOpen failed', err);
+      this._over(closeEvent(1006, 'beforeOpen failed'), err);
     }
   }
 
@@ -494,7 +486,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
             this._error(err);
           }
         },
-        dead: () => this._lost(1006, 'heartbeat timeout'),
+        dead: () => this._over(closeEvent(1006, 'heartbeat timeout')),
       });
     }
     this._set('ready');
@@ -514,7 +506,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       }
       if (pong) {
         const rtt = hb.pong();
-        if (rtt !== undefined) this._emit('pong', makeEvent('pong', { rtt: (this.rtt = rtt) }));
+        if (rtt !== undefined) this._fire('pong', { rtt: (this.rtt = rtt) });
         return;
       }
       hb.touch();
@@ -540,50 +532,39 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
     }
   }
 
-  /** The native close of the current socket. */
-  private _closed(e: CloseEvent): void {
-    const closing = this._state === 'closing';
-    this._detach();
-    closing ? (this._emit('close', e), this._end('closed')) : this._over(e, e);
-  }
-
   /**
-   * The current attempt or connection failed without a native close (timeout,
-   * heartbeat, url provider, beforeOpen): report, drop the socket, go on.
+   * The current connection or attempt is over: `ev` is the native close, or
+   * one we made (timeout, heartbeat, url provider, beforeOpen) with the `err`
+   * behind it. Decide, enter the next state, emit `close` (when there was a
+   * socket), then schedule the retry unless a close listener took over.
    */
-  private _lost(code: number, reason: string, err?: unknown): void {
-    if (err !== undefined) this._error(err);
-    const had = !!this._ws;
-    this._detach();
-    const ev = closeEvent(code, reason, false);
-    // an attempt that never had a socket has nothing to close
-    this._over(ev, had ? ev : undefined);
-  }
-
-  /**
-   * A connection or attempt is over: decide, enter the next state, emit its
-   * `close`, then schedule the retry (unless a listener already took over).
-   */
-  private _over(info: CloseInfo, ev: Event | undefined): void {
+  private _over(ev: CloseEvent, err?: unknown): void {
     const o = this._o;
     const r = o.reconnect;
+    const had = !!this._ws;
+    const closing = this._state === 'closing';
+    if (err !== undefined) this._error(err);
+    this._detach();
+    if (closing) {
+      this._fire('close', ev);
+      return this._end('closed');
+    }
     // a connection that stayed up minUptime resets the count; anything shorter is one more failure
-    if (this._openedAt && o.now() - this._openedAt >= r.minUptime) this._retries = 0;
-    else this._retries++;
+    this._retries = this._openedAt && o.now() - this._openedAt >= r.minUptime ? 0 : this._retries + 1;
     this._openedAt = 0;
     let again = o.reconnecting;
-    if (again && ev) {
+    if (again && had) {
       try {
-        again = r.shouldReconnect ? !!r.shouldReconnect(info) : !FATAL_CODES.includes(info.code);
-      } catch (err) {
-        report(err);
-        again = !FATAL_CODES.includes(info.code);
+        again = r.shouldReconnect ? !!r.shouldReconnect(ev) : !FATAL_CODES.includes(ev.code);
+      } catch (e) {
+        report(e);
+        again = !FATAL_CODES.includes(ev.code);
       }
     }
     const giveup = again && this._retries >= r.maxRetries;
     if (again && !giveup) this._set('retry');
     const id = this._id;
-    if (ev) this._emit('close', ev);
+    if (had) this._fire('close', ev);
     // a close listener called open(), close() or reconnect(): that wins
     if (id !== this._id || this._state === 'closed') return;
     if (!again || giveup) return this._end(giveup ? 'giveup' : 'closed');
@@ -594,12 +575,11 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   /** Wait `delay` ms, then attempt again (paused while offline). */
   private _schedule(delay: number): void {
     this._wait = true;
-    clearTimeout(this._t);
-    this._t = undefined;
+    this._timer(noop, Infinity);
     if (this._offline) return;
     const id = this._id;
-    this._emit('reconnecting', makeEvent('reconnecting', { attempt: this._retries + 1, delay }));
-    if (id === this._id && this._wait) this._t = setTimeout(() => this._connect(), delay);
+    this._fire('reconnecting', { attempt: this._retries + 1, delay });
+    if (id === this._id && this._wait) this._timer(() => this._connect(), delay);
   }
 
   /** Enter `closed` for good: nothing scheduled, nothing listened to, the queue reported. */
@@ -607,18 +587,22 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
     this._detach();
     this._unwatch?.();
     this._unwatch = undefined;
-    this._cc = [undefined, undefined];
     this._set('end');
     this._q?.clear(why);
-    if (why === 'giveup') this._emit('giveup', makeEvent('giveup', { attempts: this._retries }));
+    if (why === 'giveup') this._fire('giveup', { attempts: this._retries });
+  }
+
+  /** Emit `ev`, or an event of `type` carrying `ev`'s fields; made only when someone listens. */
+  private _fire(type: string, ev: object): void {
+    if (this._l[type]) this._emit(type, 'type' in ev ? (ev as Event) : makeEvent(type, ev));
   }
 
   private _drop(data: Data, reason: DropReason): void {
-    this._emit('drop', makeEvent('drop', { data, reason }));
+    this._fire('drop', { data, reason });
   }
 
   private _error(error: unknown): void {
-    this._emit('error', makeEvent('error', { error, message: String((error as Error)?.message ?? error) }));
+    this._fire('error', { error, message: String((error as Error)?.message ?? error) });
   }
 
   // Instance constants and on* handlers live on the prototype, defined once.

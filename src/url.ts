@@ -15,19 +15,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * as current browsers do); any other scheme or a `#fragment` is a SyntaxError.
  */
 export const checkUrl = (input: UrlLike, base?: string): string => {
-  let u: URL;
+  let u: URL | undefined;
   try {
     u = new URL(String(input), base);
   } catch {
-    throw syntaxError(`Invalid URL '${input}'`);
+    // reported below
   }
-  if (/^https?:$/.test(u.protocol)) u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
-  if (!/^wss?:$/.test(u.protocol)) {
-    throw syntaxError(`URL scheme '${u.protocol}' is not allowed: use ws, wss, http or https`);
+  const scheme = u?.protocol.replace(/^http/, 'ws');
+  if (!u || (scheme !== 'ws:' && scheme !== 'wss:') || u.href.includes('#')) {
+    throw syntaxError(`Invalid WebSocket URL '${input}': use ws:, wss:, http: or https:, without a #fragment`);
   }
-  if (u.hash || String(input).endsWith('#')) {
-    throw syntaxError(`URL fragment '${u.hash}' is not allowed`);
-  }
+  u.protocol = scheme;
   return u.href;
 };
 
