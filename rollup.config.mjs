@@ -3,7 +3,7 @@ import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 
 const input = 'src/index.ts';
-const ts = (target = 'ES2020') => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined, target });
+const ts = (target = 'ES2022') => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined, target });
 // Private fields and class members are mangled in the UMD only; the ESM/CJS
 // builds stay readable for users who step through them.
 const terserOptions = {

@@ -56,3 +56,87 @@ export const makeEvent = (type: string, props: object): Event => {
   const g = globalThis as { CloseEvent?: typeof CloseEvent };
   return type === 'close' && g.CloseEvent ? new g.CloseEvent(type, props) : Object.assign(new Event(type), props);
 };
+
+/**
+ * The `message` event handed to listeners: the native event's `data` with
+ * `target` and `currentTarget` pointing at the SteadySocket.
+ *
+ * Why not the native event itself: re-dispatching it is not allowed while it
+ * is being dispatched, copying it (`new MessageEvent`) costs about 2.5 µs, and
+ * re-pointing its `target` with defineProperty about 1 µs. This object costs a
+ * few tens of ns. It inherits from `MessageEvent.prototype` where that exists,
+ * so `instanceof MessageEvent` holds; everything the prototype would read from
+ * a real event is answered here, the rest from the native event on demand.
+ */
+export class SteadyMessageEvent<T = unknown> {
+  /** set once, on the first socket, so importing touches no global */
+  static init(): void {
+    const g = globalThis as { MessageEvent?: typeof MessageEvent };
+    if (g.MessageEvent && Object.getPrototypeOf(SteadyMessageEvent.prototype) === Object.prototype) {
+      Object.setPrototypeOf(SteadyMessageEvent.prototype, g.MessageEvent.prototype);
+    }
+  }
+  cancelBubble = false;
+  constructor(
+    /** the frame, as the native event had it */
+    readonly data: T,
+    /** the SteadySocket */
+    readonly target: EventTarget,
+    private readonly _e: MessageEvent,
+  ) {}
+  get currentTarget(): EventTarget {
+    return this.target;
+  }
+  get srcElement(): EventTarget {
+    return this.target;
+  }
+  get type(): 'message' {
+    return 'message';
+  }
+  get origin(): string {
+    return this._e.origin;
+  }
+  get lastEventId(): string {
+    return this._e.lastEventId;
+  }
+  get ports(): readonly MessagePort[] {
+    return this._e.ports;
+  }
+  get source(): MessageEventSource | null {
+    return this._e.source;
+  }
+  get timeStamp(): number {
+    return this._e.timeStamp;
+  }
+  get eventPhase(): number {
+    return 2;
+  }
+  get isTrusted(): boolean {
+    return false;
+  }
+  get bubbles(): boolean {
+    return false;
+  }
+  get cancelable(): boolean {
+    return false;
+  }
+  get composed(): boolean {
+    return false;
+  }
+  get defaultPrevented(): boolean {
+    return false;
+  }
+  get returnValue(): boolean {
+    return true;
+  }
+  preventDefault(): void {}
+  stopPropagation(): void {
+    this.cancelBubble = true;
+  }
+  stopImmediatePropagation(): void {
+    this.cancelBubble = true;
+  }
+  composedPath(): EventTarget[] {
+    return [this.target];
+  }
+}

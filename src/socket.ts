@@ -1,7 +1,7 @@
 import { delayFor } from './backoff';
 import type { Channel } from './channels';
 import type { SteadySocketEventMap } from './events';
-import { makeEvent } from './events';
+import { makeEvent, SteadyMessageEvent } from './events';
 import type { Heartbeat } from './heartbeat';
 import { createHeartbeat } from './heartbeat';
 import type { Input, State } from './machine';
@@ -121,6 +121,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       protocols = undefined;
     }
     const o = (this._o = normalizeOptions(options));
+    SteadyMessageEvent.init();
     if (typeof url !== 'function') this._href = checkUrl(url, base());
     if (protocols !== undefined && typeof protocols !== 'function') checkProtocols(protocols as string | string[]);
     this._url = url;
@@ -318,10 +319,12 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   private _emit(type: string, ev: Event): void {
     const list = this._l[type];
     if (!list) return;
-    try {
-      Object.defineProperties(ev, this._td);
-    } catch {
-      // an event object that can't take them keeps its own target
+    if (ev.target !== this) {
+      try {
+        Object.defineProperties(ev, this._td);
+      } catch {
+        // an event object that can't take them keeps its own target
+      }
     }
     for (const e of list) {
       if (e.r) continue;
@@ -511,8 +514,10 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
       }
       hb.touch();
     }
-    this._emit('message', e);
-    if (this._ch.size) this._channel(e);
+    if (!this._l.message && !this._ch.size) return;
+    const ev = new SteadyMessageEvent(e.data, this, e) as unknown as MessageEvent;
+    this._emit('message', ev);
+    if (this._ch.size) this._channel(ev);
   }
 
   private _channel(e: MessageEvent): void {
