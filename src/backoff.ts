@@ -16,6 +16,7 @@ export interface BackoffOptions {
  * @param random a number in [0, 1), injected so tests are deterministic
  */
 export const delayFor = (attempt: number, o: BackoffOptions, random: number): number => {
-  const base = Math.min(o.maxDelay, o.minDelay * o.factor ** Math.max(0, attempt - 1));
+  // minDelay 0 stays 0 (0 × an overflowed factor^n would be NaN)
+  const base = o.minDelay && Math.min(o.maxDelay, o.minDelay * o.factor ** Math.max(0, attempt - 1));
   return Math.round(base * (1 - o.jitter * random));
 };

@@ -286,7 +286,10 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   const o = resolve('', options);
   o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof o.WebSocket != 'function') fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
-  if (typeof o.binaryType != 'string') fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
+  // 'nodebuffer' and 'fragments' are the ws package's own
+  if (!['blob', 'arraybuffer', 'nodebuffer', 'fragments'].includes(o.binaryType)) {
+    fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
+  }
   if (typeof o.channels?.encode != 'function' || typeof o.channels.decode != 'function') {
     fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);
   }

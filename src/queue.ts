@@ -29,8 +29,9 @@ export const byteLength = (data: Data): number => {
     const c = data.charCodeAt(i);
     if (c > 0x7f) {
       n += c > 0x7ff ? 2 : 1;
-      // a surrogate pair is 4 bytes, counted 3 + 1 by the two halves: take the extra one back
-      if (c >= 0xd800 && c < 0xdc00) i++;
+      // a surrogate pair is 4 bytes: the high half counted 3, the low half (1 in length) skipped;
+      // a lone half goes out as U+FFFD, 3 bytes
+      if (c >= 0xd800 && c < 0xdc00 && (data.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
     }
   }
   return n;

@@ -1,0 +1,496 @@
+import { describe, expect, it } from 'vitest';
+import type { Data, DropReason, QueueOptions } from '../../src/queue';
+import { byteLength, SendQueue } from '../../src/queue';
+
+const utf8 = (s: string) => new TextEncoder().encode(s).length;
+
+/** A small seeded PRNG (mulberry32) so the generated strings are the same on every run. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+describe('byteLength of strings', () => {
+  it('ASCII: one byte per character', () => {
+    expect(byteLength('')).toBe(0);
+    expect(byteLength('a')).toBe(1);
+    expect(byteLength('hello world')).toBe(11);
+    expect(byteLength('\u0000\u007f')).toBe(2);
+  });
+
+  it('2-byte UTF-8 (U+0080–U+07FF)', () => {
+    expect(byteLength('\u0080')).toBe(2);
+    expect(byteLength('é')).toBe(2);
+    expect(byteLength('\u07ff')).toBe(2);
+    expect(byteLength('héllo')).toBe(6);
+  });
+
+  it('3-byte UTF-8 (U+0800–U+FFFF outside surrogates)', () => {
+    expect(byteLength('\u0800')).toBe(3);
+    expect(byteLength('€')).toBe(3);
+    expect(byteLength('中文')).toBe(6);
+    expect(byteLength('\uffff')).toBe(3);
+    expect(byteLength('\ue000')).toBe(3); // just above the surrogate range
+  });
+
+  it('4-byte UTF-8: surrogate pairs count 4, not 6', () => {
+    expect(byteLength('😀')).toBe(4);
+    expect(byteLength('\u{10000}')).toBe(4);
+    expect(byteLength('\u{10ffff}')).toBe(4);
+    expect(byteLength('a😀b')).toBe(6);
+    expect(byteLength('😀😀😀')).toBe(12);
+    expect(byteLength('👨‍👩‍👧')).toBe(utf8('👨‍👩‍👧')); // ZWJ sequence: 18
+  });
+
+  it('lone surrogates count as U+FFFD (3 bytes), like the UTF-8 the socket sends', () => {
+    expect(byteLength('\ud800')).toBe(3);
+    expect(byteLength('\udc00')).toBe(3);
+    expect(byteLength('\udc00\ud800')).toBe(6); // reversed pair: two lone halves
+    expect(byteLength('\ud800a')).toBe(4);
+  });
+
+  // Found while testing: a high surrogate followed by anything but a low surrogate is
+  // counted as a pair, so the next code unit's extra bytes are skipped.
+  // Input: byteLength('\ud800é'), byteLength('\ud800中'), byteLength('\ud800\ud800').
+  // Observed: 4, 4, 4. Expected (TextEncoder, and what ws/browsers put on the wire): 5, 6, 6.
+  it('a lone high surrogate before a non-ASCII character counts like TextEncoder (was a bug)', () => {
+    expect(byteLength('\ud800é')).toBe(5);
+    expect(byteLength('\ud800中')).toBe(6);
+    expect(byteLength('\ud800\ud800')).toBe(6);
+  });
+
+  it('matches TextEncoder on 2000 random well-formed strings', () => {
+    const rnd = prng(42);
+    // ranges by byte width, and the astral planes
+    const ranges: [number, number][] = [
+      [0x20, 0x7e],
+      [0x80, 0x7ff],
+      [0x800, 0xd7ff],
+      [0xe000, 0xffff],
+      [0x10000, 0x10ffff],
+    ];
+    let total = 0;
+    for (let n = 0; n < 2000; n++) {
+      const len = Math.floor(rnd() * 40);
+      let s = '';
+      for (let i = 0; i < len; i++) {
+        const [lo, hi] = ranges[Math.floor(rnd() * ranges.length)]!;
+        s += String.fromCodePoint(lo + Math.floor(rnd() * (hi - lo + 1)));
+      }
+      const want = utf8(s);
+      total += want;
+      if (byteLength(s) !== want) expect({ s, got: byteLength(s) }).toEqual({ s, got: want });
+    }
+    expect(total).toBeGreaterThan(50_000); // the loop really produced multi-byte text
+  });
+
+  it('matches TextEncoder on fixed samples in many scripts', () => {
+    const samples = [
+      'The quick brown fox',
+      'Ça va? Größe, naïve, façade',
+      'Ελληνικά, русский, עברית, العربية',
+      '日本語のテキスト、한국어, 中文',
+      '𝕳𝖊𝖑𝖑𝖔 🌍🚀✨ 🇫🇷',
+      '{"channel":"chat","data":{"text":"héllo 😀"}}',
+      'x'.repeat(10_000) + '€'.repeat(10_000) + '😀'.repeat(10_000),
+    ];
+    for (const s of samples) expect(byteLength(s)).toBe(utf8(s));
+  });
+});
+
+describe('byteLength of binary data', () => {
+  it('ArrayBuffer: byteLength', () => {
+    expect(byteLength(new ArrayBuffer(0))).toBe(0);
+    expect(byteLength(new ArrayBuffer(17))).toBe(17);
+  });
+
+  it('typed arrays and DataView: bytes, not elements', () => {
+    expect(byteLength(new Uint8Array(5))).toBe(5);
+    expect(byteLength(new Uint16Array(5))).toBe(10);
+    expect(byteLength(new Float64Array(3))).toBe(24);
+    expect(byteLength(new DataView(new ArrayBuffer(9)))).toBe(9);
+    // a view on part of a larger buffer counts only the view
+    expect(byteLength(new Uint8Array(new ArrayBuffer(100), 10, 20))).toBe(20);
+    expect(byteLength(new Uint32Array(new ArrayBuffer(100), 8, 4))).toBe(16);
+  });
+
+  it('Blob: size', () => {
+    expect(byteLength(new Blob([]))).toBe(0);
+    expect(byteLength(new Blob(['héllo']))).toBe(6);
+    expect(byteLength(new Blob([new Uint8Array(1000), 'abc']))).toBe(1003);
+  });
+});
+
+type Drop = [Data, DropReason];
+
+const make = (o: Partial<QueueOptions> = {}, clock = { t: 1_000_000 }) => {
+  const drops: Drop[] = [];
+  const q = new SendQueue({ max: 1000, maxBytes: 1 << 20, overflow: 'drop-oldest', ttl: Infinity, ...o }, () => clock.t, (d, r) => {
+    drops.push([d, r]);
+  });
+  /** empty the queue through shift(), oldest first */
+  const drain = () => {
+    const out: Data[] = [];
+    for (let d = q.shift(), n = 0; d !== undefined && n < 100_000; d = q.shift(), n++) out.push(d);
+    return out;
+  };
+  return { q, drops, clock, drain };
+};
+
+/** the bytes of a list of messages, recomputed */
+const sumBytes = (items: Data[]) => items.reduce<number>((n, d) => n + byteLength(d), 0);
+
+describe('SendQueue basics', () => {
+  it('keeps order: first in, first out', () => {
+    const { q, drain, drops } = make();
+    for (const m of ['a', 'b', 'c', 'd']) expect(q.push(m)).toBe(true);
+    expect(q.length).toBe(4);
+    expect(drain()).toEqual(['a', 'b', 'c', 'd']);
+    expect(q.length).toBe(0);
+    expect(q.shift()).toBeUndefined();
+    expect(drops).toEqual([]);
+  });
+
+  it('interleaved push and shift stay in order', () => {
+    const { q } = make();
+    q.push('1');
+    q.push('2');
+    expect(q.shift()).toBe('1');
+    q.push('3');
+    expect(q.shift()).toBe('2');
+    expect(q.shift()).toBe('3');
+    expect(q.shift()).toBeUndefined();
+  });
+
+  it('holds binary data as the same object', () => {
+    const { q } = make();
+    const buf = new Uint8Array([1, 2, 3]);
+    const blob = new Blob(['x']);
+    q.push(buf);
+    q.push(blob);
+    expect(q.shift()).toBe(buf);
+    expect(q.shift()).toBe(blob);
+  });
+
+  it('counts bytes exactly through pushes and shifts', () => {
+    const { q } = make();
+    expect(q.bytes).toBe(0);
+    q.push('héllo'); // 6
+    q.push(new Uint8Array(10)); // 10
+    q.push('😀'); // 4
+    expect(q.bytes).toBe(20);
+    q.shift();
+    expect(q.bytes).toBe(14);
+    q.shift();
+    q.shift();
+    expect(q.bytes).toBe(0);
+  });
+});
+
+describe('SendQueue max (count)', () => {
+  it('drop-oldest evicts the oldest with an overflow drop', () => {
+    const { q, drops, drain } = make({ max: 3 });
+    for (const m of ['a', 'b', 'c', 'd', 'e']) expect(q.push(m)).toBe(true);
+    expect(q.length).toBe(3);
+    expect(drops).toEqual([
+      ['a', 'overflow'],
+      ['b', 'overflow'],
+    ]);
+    expect(q.bytes).toBe(3);
+    expect(drain()).toEqual(['c', 'd', 'e']);
+  });
+
+  it('drop-newest refuses the new message and keeps the old ones', () => {
+    const { q, drops, drain } = make({ max: 2, overflow: 'drop-newest' });
+    expect(q.push('a')).toBe(true);
+    expect(q.push('b')).toBe(true);
+    expect(q.push('c')).toBe(true); // not an error: dropped and reported
+    expect(q.push('d')).toBe(true);
+    expect(drops).toEqual([
+      ['c', 'overflow'],
+      ['d', 'overflow'],
+    ]);
+    expect(q.bytes).toBe(2);
+    expect(drain()).toEqual(['a', 'b']);
+  });
+
+  it('error returns false for the new message and reports it', () => {
+    const { q, drops, drain } = make({ max: 2, overflow: 'error' });
+    expect(q.push('a')).toBe(true);
+    expect(q.push('b')).toBe(true);
+    expect(q.push('c')).toBe(false);
+    expect(drops).toEqual([['c', 'overflow']]);
+    expect(q.length).toBe(2);
+    expect(q.bytes).toBe(2);
+    expect(drain()).toEqual(['a', 'b']);
+    // room again after draining
+    expect(q.push('d')).toBe(true);
+  });
+
+  it('max 0 holds nothing under every policy', () => {
+    for (const overflow of ['drop-oldest', 'drop-newest', 'error'] as const) {
+      const { q, drops } = make({ max: 0, overflow });
+      expect(q.push('a')).toBe(overflow !== 'error');
+      expect(q.length).toBe(0);
+      expect(q.bytes).toBe(0);
+      expect(drops).toEqual([['a', 'overflow']]);
+    }
+  });
+});
+
+describe('SendQueue maxBytes', () => {
+  it('drop-oldest evicts as many old messages as needed to fit the new one', () => {
+    const { q, drops, drain } = make({ maxBytes: 10 });
+    q.push('aaa');
+    q.push('bbb');
+    q.push('ccc'); // 9 bytes
+    expect(q.push('dddddd')).toBe(true); // 6: needs 5 free → evict aaa and bbb
+    expect(drops).toEqual([
+      ['aaa', 'overflow'],
+      ['bbb', 'overflow'],
+    ]);
+    expect(q.bytes).toBe(9);
+    expect(drain()).toEqual(['ccc', 'dddddd']);
+  });
+
+  it('a message exactly filling maxBytes fits', () => {
+    const { q, drops } = make({ maxBytes: 6 });
+    expect(q.push('héllo')).toBe(true); // 6 bytes, 5 chars
+    expect(q.bytes).toBe(6);
+    expect(drops).toEqual([]);
+  });
+
+  it('counts UTF-8 bytes, not characters', () => {
+    const { q, drops } = make({ maxBytes: 8, overflow: 'drop-newest' });
+    q.push('😀'); // 4 bytes, 2 UTF-16 units
+    q.push('😀');
+    q.push('x'); // 9 > 8
+    expect(drops).toEqual([['x', 'overflow']]);
+    expect(q.bytes).toBe(8);
+  });
+
+  it('drop-newest refuses a message that does not fit in the bytes left', () => {
+    const { q, drops, drain } = make({ maxBytes: 10, overflow: 'drop-newest' });
+    q.push(new Uint8Array(8));
+    expect(q.push('abc')).toBe(true);
+    expect(drops).toEqual([['abc', 'overflow']]);
+    expect(q.push('ab')).toBe(true); // exactly 10
+    expect(drops).toHaveLength(1);
+    expect(q.bytes).toBe(10);
+    expect(drain().map(byteLength)).toEqual([8, 2]);
+  });
+
+  it('error refuses a message that does not fit in the bytes left', () => {
+    const { q, drops } = make({ maxBytes: 4, overflow: 'error' });
+    expect(q.push('abc')).toBe(true);
+    expect(q.push('de')).toBe(false);
+    expect(drops).toEqual([['de', 'overflow']]);
+    expect(q.bytes).toBe(3);
+  });
+
+  it('a message bigger than maxBytes is refused under every policy, without evicting anything', () => {
+    for (const overflow of ['drop-oldest', 'drop-newest', 'error'] as const) {
+      const { q, drops, drain } = make({ maxBytes: 10, overflow });
+      q.push('abc');
+      q.push('def');
+      const big = 'x'.repeat(11);
+      expect(q.push(big)).toBe(overflow !== 'error');
+      expect(drops).toEqual([[big, 'overflow']]);
+      expect(q.bytes).toBe(6);
+      expect(drain()).toEqual(['abc', 'def']);
+    }
+  });
+
+  it('an empty message takes no bytes but still counts against max', () => {
+    const { q, drops } = make({ max: 2, maxBytes: 0, overflow: 'drop-newest' });
+    expect(q.push('')).toBe(true);
+    expect(q.push(new ArrayBuffer(0))).toBe(true);
+    expect(q.push('')).toBe(true);
+    expect(q.length).toBe(2);
+    expect(drops).toHaveLength(1);
+    expect(q.bytes).toBe(0);
+  });
+});
+
+describe('SendQueue ttl', () => {
+  it('shift() drops messages older than ttl with reason ttl, then returns the first fresh one', () => {
+    const clock = { t: 5000 };
+    const { q, drops } = make({ ttl: 1000 }, clock);
+    q.push('old1');
+    clock.t += 400;
+    q.push('old2');
+    clock.t += 400;
+    q.push('fresh');
+    clock.t += 700; // ages: 1500, 1100, 700
+    expect(q.shift()).toBe('fresh');
+    expect(drops).toEqual([
+      ['old1', 'ttl'],
+      ['old2', 'ttl'],
+    ]);
+    expect(q.bytes).toBe(0);
+  });
+
+  it('a message exactly ttl old is still sent; one ms later it is dropped', () => {
+    const clock = { t: 0 };
+    const a = make({ ttl: 1000 }, clock);
+    a.q.push('m');
+    clock.t = 1000;
+    expect(a.q.shift()).toBe('m');
+    const b = make({ ttl: 1000 }, clock);
+    clock.t = 0;
+    b.q.push('m');
+    clock.t = 1001;
+    expect(b.q.shift()).toBeUndefined();
+    expect(b.drops).toEqual([['m', 'ttl']]);
+  });
+
+  it('expire() reports stale messages without a shift', () => {
+    const clock = { t: 0 };
+    const { q, drops } = make({ ttl: 50 }, clock);
+    q.push('a');
+    q.push('bb');
+    clock.t = 30;
+    q.push('ccc');
+    clock.t = 60;
+    q.expire();
+    expect(drops).toEqual([
+      ['a', 'ttl'],
+      ['bb', 'ttl'],
+    ]);
+    expect(q.length).toBe(1);
+    expect(q.bytes).toBe(3);
+  });
+
+  it('push() expires first, so stale messages free room before the overflow policy applies', () => {
+    const clock = { t: 0 };
+    const { q, drops, drain } = make({ ttl: 100, max: 2, overflow: 'error' }, clock);
+    q.push('a');
+    q.push('b');
+    clock.t = 200;
+    expect(q.push('c')).toBe(true);
+    expect(drops).toEqual([
+      ['a', 'ttl'],
+      ['b', 'ttl'],
+    ]);
+    expect(drain()).toEqual(['c']);
+  });
+
+  it('ttl Infinity keeps messages for ever', () => {
+    const clock = { t: 0 };
+    const { q, drops } = make({ ttl: Infinity }, clock);
+    q.push('a');
+    clock.t = Number.MAX_SAFE_INTEGER;
+    expect(q.shift()).toBe('a');
+    expect(drops).toEqual([]);
+  });
+});
+
+describe('SendQueue clear', () => {
+  it('reports every message, oldest first, with the given reason and empties the queue', () => {
+    for (const reason of ['closed', 'giveup'] as const) {
+      const { q, drops } = make();
+      q.push('a');
+      q.push(new Uint8Array(4));
+      q.push('c');
+      q.clear(reason);
+      expect(drops.map(([d, r]) => [typeof d === 'string' ? d : byteLength(d), r])).toEqual([
+        ['a', reason],
+        [4, reason],
+        ['c', reason],
+      ]);
+      expect(q.length).toBe(0);
+      expect(q.bytes).toBe(0);
+      expect(q.shift()).toBeUndefined();
+    }
+  });
+
+  it('on an empty queue reports nothing', () => {
+    const { q, drops } = make();
+    q.clear('closed');
+    expect(drops).toEqual([]);
+  });
+});
+
+describe('SendQueue byte accounting under churn', () => {
+  /** A plain reference model of the documented behaviour, compared step by step. */
+  const model = (o: QueueOptions, now: () => number) => {
+    const items: { d: Data; size: number; t: number }[] = [];
+    const drops: Drop[] = [];
+    const expire = () => {
+      while (items.length && now() - items[0]!.t > o.ttl) drops.push([items.shift()!.d, 'ttl']);
+    };
+    const bytes = () => items.reduce((n, x) => n + x.size, 0);
+    const fits = (size: number) => items.length < o.max && bytes() + size <= o.maxBytes;
+    return {
+      items,
+      drops,
+      bytes,
+      expire,
+      push(d: Data) {
+        const size = byteLength(d);
+        expire();
+        if (!fits(size)) {
+          if (o.overflow !== 'drop-oldest' || size > o.maxBytes) {
+            drops.push([d, 'overflow']);
+            return o.overflow !== 'error';
+          }
+          while (!fits(size)) drops.push([items.shift()!.d, 'overflow']);
+        }
+        items.push({ d, size, t: now() });
+        return true;
+      },
+      shift() {
+        expire();
+        return items.shift()?.d;
+      },
+    };
+  };
+
+  it.each(['drop-oldest', 'drop-newest', 'error'] as const)('%s: length, bytes and drops follow the model over 3000 random steps', (overflow) => {
+    const rnd = prng(overflow.length * 7919);
+    const clock = { t: 0 };
+    const o: QueueOptions = { max: 20, maxBytes: 200, ttl: 120, overflow };
+    const { q, drops } = make(o, clock);
+    const m = model(o, () => clock.t);
+    let pushed = 0;
+    let shifted = 0;
+    for (let i = 0; i < 3000; i++) {
+      // mostly small steps, now and then a pause longer than the ttl
+      clock.t += rnd() < 0.02 ? 200 : Math.floor(rnd() * 20);
+      const op = rnd();
+      if (op < 0.6) {
+        const len = Math.floor(rnd() * 40);
+        const d = rnd() < 0.5 ? '€😀a'.repeat(len) : new Uint8Array(len * 3);
+        expect(q.push(d)).toBe(m.push(d));
+        pushed++;
+      } else if (op < 0.95) {
+        const got = q.shift();
+        expect(got).toBe(m.shift());
+        if (got !== undefined) shifted++;
+      } else {
+        q.expire();
+        m.expire();
+      }
+      expect(q.length).toBe(m.items.length);
+      expect(q.bytes).toBe(m.bytes());
+      expect(drops.length).toBe(m.drops.length);
+    }
+    expect(drops).toEqual(m.drops);
+    // the workload exercised every door: overflow, ttl and shift
+    expect(drops.some(([, r]) => r === 'overflow')).toBe(true);
+    expect(drops.some(([, r]) => r === 'ttl')).toBe(true);
+    expect(shifted).toBeGreaterThan(100);
+    // every message pushed left by exactly one door: shifted, dropped, or still held
+    const held = q.length;
+    const heldBytes = q.bytes;
+    const left: Data[] = [];
+    for (let d = q.shift(), n = 0; d !== undefined && n < 100; d = q.shift(), n++) left.push(d);
+    expect(left).toHaveLength(held);
+    expect(sumBytes(left)).toBe(heldBytes);
+    expect(q.bytes).toBe(0);
+    expect(pushed).toBe(shifted + drops.length + left.length);
+    console.log(`queue churn ${overflow}: ${pushed} pushed, ${shifted} shifted, ${drops.length} dropped, ${held} held`);
+  });
+});
