@@ -69,11 +69,28 @@ export const makeEvent = (type: string, props: object): Event => {
  * a real event is answered here, the rest from the native event on demand.
  */
 export class SteadyMessageEvent<T = unknown> {
-  /** set once, on the first socket, so importing touches no global */
+  /** Done once, on the first socket, so importing touches no global. */
   static init(): void {
     const g = globalThis as { MessageEvent?: typeof MessageEvent };
-    if (g.MessageEvent && Object.getPrototypeOf(SteadyMessageEvent.prototype) === Object.prototype) {
-      Object.setPrototypeOf(SteadyMessageEvent.prototype, g.MessageEvent.prototype);
+    const proto = SteadyMessageEvent.prototype;
+    if (Object.hasOwn(proto, 'type')) return;
+    if (g.MessageEvent) Object.setPrototypeOf(proto, g.MessageEvent.prototype);
+    // answer what the prototype's getters would read from a real event
+    const fixed = { type: 'message', eventPhase: 2, isTrusted: false, bubbles: false, cancelable: false, composed: false, defaultPrevented: false, returnValue: true };
+    for (const [k, value] of Object.entries(fixed)) Object.defineProperty(proto, k, { value });
+    for (const k of ['origin', 'lastEventId', 'ports', 'source', 'timeStamp'] as const) {
+      Object.defineProperty(proto, k, {
+        get(this: SteadyMessageEvent) {
+          return this._e[k];
+        },
+      });
+    }
+    for (const k of ['currentTarget', 'srcElement']) {
+      Object.defineProperty(proto, k, {
+        get(this: SteadyMessageEvent) {
+          return this.target;
+        },
+      });
     }
   }
   cancelBubble = false;
@@ -84,51 +101,6 @@ export class SteadyMessageEvent<T = unknown> {
     readonly target: EventTarget,
     private readonly _e: MessageEvent,
   ) {}
-  get currentTarget(): EventTarget {
-    return this.target;
-  }
-  get srcElement(): EventTarget {
-    return this.target;
-  }
-  get type(): 'message' {
-    return 'message';
-  }
-  get origin(): string {
-    return this._e.origin;
-  }
-  get lastEventId(): string {
-    return this._e.lastEventId;
-  }
-  get ports(): readonly MessagePort[] {
-    return this._e.ports;
-  }
-  get source(): MessageEventSource | null {
-    return this._e.source;
-  }
-  get timeStamp(): number {
-    return this._e.timeStamp;
-  }
-  get eventPhase(): number {
-    return 2;
-  }
-  get isTrusted(): boolean {
-    return false;
-  }
-  get bubbles(): boolean {
-    return false;
-  }
-  get cancelable(): boolean {
-    return false;
-  }
-  get composed(): boolean {
-    return false;
-  }
-  get defaultPrevented(): boolean {
-    return false;
-  }
-  get returnValue(): boolean {
-    return true;
-  }
   preventDefault(): void {}
   stopPropagation(): void {
     this.cancelBubble = true;
