@@ -119,9 +119,17 @@ describe('hostile input in Chromium', () => {
         opens: log.filter((r) => r.type === 'open').length,
       });
     }
-    figure(`url providers: ${res.map((r) => `${r.n} → ${r.errors.length} error events (${r.errors[0]}), giveup ${r.giveup}`).join('; ')}`);
+    figure(
+      `url providers: ${res.map((r) => `${r.n} → ${r.errors.length} error events (${r.errors[0]}), giveup ${r.giveup}`).join('; ')}`,
+    );
     // one observable error per failed attempt (maxRetries 3), the first included
-    for (const r of res) expect({ n: r.n, errors: r.errors.length, giveup: r.giveup, opens: r.opens }).toEqual({ n: r.n, errors: 3, giveup: 1, opens: 0 });
+    for (const r of res)
+      expect({ n: r.n, errors: r.errors.length, giveup: r.giveup, opens: r.opens }).toEqual({
+        n: r.n,
+        errors: 3,
+        giveup: 1,
+        opens: 0,
+      });
     expect(res.find((r) => r.n === 'bad')?.errors[0]).toBe('SyntaxError');
     expect(res.find((r) => r.n === 'scheme')?.errors[0]).toBe('SyntaxError');
     expect(errors).toEqual([]);
@@ -164,7 +172,9 @@ describe('hostile input in Chromium', () => {
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('the 8 MiB frame did not arrive in 10 s')), 10_000);
         const check = () => {
-          if (__t.log('s').some((r) => r.type === 'message' && (r.data as { size?: number })?.size === 8 * 1024 * 1024)) {
+          if (
+            __t.log('s').some((r) => r.type === 'message' && (r.data as { size?: number })?.size === 8 * 1024 * 1024)
+          ) {
             clearTimeout(t);
             resolve();
           } else setTimeout(check, 10);
@@ -191,7 +201,9 @@ describe('hostile input in Chromium', () => {
     expect(log.filter((r) => r.type === 'close')).toEqual([]);
     // every frame that is not a valid envelope arrives as a plain message, in order
     const plain = msgs.filter((d) => d !== envelope);
-    expect(plain.slice(0, texts.length)).toEqual(texts.map((t) => (t.length <= 256 ? t : expect.objectContaining({ kind: 'string', size: t.length }))));
+    expect(plain.slice(0, texts.length)).toEqual(
+      texts.map((t) => (t.length <= 256 ? t : expect.objectContaining({ kind: 'string', size: t.length }))),
+    );
     expect(plain.slice(texts.length, texts.length + 3)).toEqual([
       { kind: 'arraybuffer', size: 1024 },
       { kind: 'arraybuffer', size: 0 },
@@ -227,7 +239,9 @@ describe('hostile input in Chromium', () => {
     );
     const log = await events(page, 's');
     const closes = log.filter((r) => r.type === 'close');
-    figure(`protocol violations: closes ${closes.map((c) => `${c.code}/${c.wasClean ? 'clean' : 'unclean'}`).join(', ')}, reconnected each time, round-trip ok`);
+    figure(
+      `protocol violations: closes ${closes.map((c) => `${c.code}/${c.wasClean ? 'clean' : 'unclean'}`).join(', ')}, reconnected each time, round-trip ok`,
+    );
     expect(rt).toBe('still here');
     expect(closes).toHaveLength(2);
     await pageUntil(page, () => __t.sockets.s.state === 'open', undefined);

@@ -37,7 +37,10 @@ describe.each(['umd', 'esm'] as const)('%s artifact', (lib) => {
     expect(out.got[0]).toBe('hello');
     expect(out.got[out.got.length - 1]).toEqual({ text: 'hi' });
     expect(out).toMatchObject({ readyState: 1, state: 'open', statics: [0, 1, 2, 3], isEventTarget: true });
-    expect(srv.received.map((r) => r.data)).toEqual(['hello', JSON.stringify({ channel: 'chat', data: { text: 'hi' } })]);
+    expect(srv.received.map((r) => r.data)).toEqual([
+      'hello',
+      JSON.stringify({ channel: 'chat', data: { text: 'hi' } }),
+    ]);
     expect(errors).toEqual([]);
   });
 });

@@ -45,9 +45,14 @@ describe('send queue overflow in Chromium (ESM build)', () => {
       [srv.url, cases.map((c) => ({ name: c.name, queue: c.queue }))] as const,
     );
     for (const c of cases) await waitEvents(page, c.name, 'open', 1, 5000);
-    await pageUntil(page, (names) => names.every((n) => __t.sockets[n].bufferedAmount === 0), cases.map((c) => c.name), {
-      what: 'every queue flushed',
-    });
+    await pageUntil(
+      page,
+      (names) => names.every((n) => __t.sockets[n].bufferedAmount === 0),
+      cases.map((c) => c.name),
+      {
+        what: 'every queue flushed',
+      },
+    );
     await sleep(200);
     const byPath = (name: string) => {
       const ids = new Set(srv.handshakes.filter((h) => h.path === `/${name}`).map((h) => h.id));
@@ -116,7 +121,9 @@ describe('send queue overflow in Chromium (ESM build)', () => {
     await pageUntil(page, () => __t.sockets.s.bufferedAmount === 0, undefined, { what: 'flushed' });
     await sleep(200);
     const arrived = srv.received.map((r) => r.data);
-    figure(`queue across a restart: ${queued.queued} queued (${queued.bufferedAmount} bytes counted in bufferedAmount), ${arrived.length} arrived in order`);
+    figure(
+      `queue across a restart: ${queued.queued} queued (${queued.bufferedAmount} bytes counted in bufferedAmount), ${arrived.length} arrived in order`,
+    );
     expect(queued.queued).toBe(50);
     // q0..q9 are 2 bytes, q10..q49 3 bytes
     expect(queued.bufferedAmount).toBe(10 * 2 + 40 * 3);

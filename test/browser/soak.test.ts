@@ -79,9 +79,14 @@ describe('soak in Chromium', () => {
 async function calm(page: Page, srv: FaultServer, stop: () => void) {
   stop();
   srv.closeAll(1012, 'calm'); // the connection being closed, if any, now comes back for good
-  await pageUntil(page, () => (window as any).__s.state === 'open', undefined, { timeout: 5000, what: 'open and calm' });
+  await pageUntil(page, () => (window as any).__s.state === 'open', undefined, {
+    timeout: 5000,
+    what: 'open and calm',
+  });
   await sleep(150);
-  await until(() => srv.live === 1, { timeout: 3000, message: 'closed connections gone from the proxy' }).catch(() => {});
+  await until(() => srv.live === 1, { timeout: 3000, message: 'closed connections gone from the proxy' }).catch(
+    () => {},
+  );
   const m = await page.evaluate(() => ({
     timers: __t.timers().live,
     listeners: __t.listeners().total,

@@ -61,7 +61,7 @@ export interface EventRecord {
 }
 
 declare global {
-  // biome-ignore lint: the library namespace as the page sees it (UMD global or the ESM namespace)
+  /** the library namespace as the page sees it (UMD global or the ESM namespace) */
   var steadysocket: any;
   var __t: PageHarness;
 }
@@ -190,9 +190,12 @@ export async function pageUntil<A>(
   { timeout = 5000, what = 'a condition' }: { timeout?: number; what?: string } = {},
 ): Promise<void> {
   try {
-    await page.waitForFunction(fn, arg, { timeout, polling: 10 });
+    // (playwright types the argument as Unboxed<A>; plain data here, so the same)
+    await page.waitForFunction(fn as (arg: unknown) => unknown, arg, { timeout, polling: 10 });
   } catch (e) {
-    throw new Error(`timed out after ${timeout} ms waiting in the page for ${what}: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(
+      `timed out after ${timeout} ms waiting in the page for ${what}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -200,7 +203,13 @@ export async function pageUntil<A>(
 export const events = (page: Page, name = 's'): Promise<EventRecord[]> => page.evaluate((n) => __t.log(n), name);
 
 /** Waits until the socket tracked as `name` has dispatched `n` events of `type`; on timeout the error lists its record. */
-export async function waitEvents(page: Page, name: string, type: string, n = 1, timeout = 5000): Promise<EventRecord[]> {
+export async function waitEvents(
+  page: Page,
+  name: string,
+  type: string,
+  n = 1,
+  timeout = 5000,
+): Promise<EventRecord[]> {
   try {
     await pageUntil(page, ([k, t, c]) => __t.count(k, t) >= c, [name, type, n] as const, {
       timeout,
@@ -210,7 +219,10 @@ export async function waitEvents(page: Page, name: string, type: string, n = 1, 
     const log = await events(page, name).catch(() => []);
     const tail = log
       .slice(-12)
-      .map((r) => `${r.type}${r.code ? ` ${r.code}` : ''}${r.delay !== undefined ? ` ${r.delay}ms` : ''}${r.to ? ` →${r.to}` : ''}`)
+      .map(
+        (r) =>
+          `${r.type}${r.code ? ` ${r.code}` : ''}${r.delay !== undefined ? ` ${r.delay}ms` : ''}${r.to ? ` →${r.to}` : ''}`,
+      )
       .join(', ');
     throw new Error(`${(e as Error).message}\n  last events: ${tail}`);
   }

@@ -36,7 +36,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  */
 export async function until<T>(
   check: () => T | Promise<T>,
-  { timeout = 5000, interval = 10, message = 'condition' }: { timeout?: number; interval?: number; message?: string } = {},
+  {
+    timeout = 5000,
+    interval = 10,
+    message = 'condition',
+  }: { timeout?: number; interval?: number; message?: string } = {},
 ): Promise<NonNullable<T>> {
   const start = Date.now();
   for (;;) {

@@ -49,42 +49,36 @@
   };
 
   // ── window/document listeners (online, offline, visibilitychange, ...) ─────
+  // Counted like the platform dedupes them: one per (type, listener, capture).
   const byType = {};
+  const ids = new WeakMap();
+  let nextId = 0;
+  const idOf = (fn) => {
+    if (!ids.has(fn)) ids.set(fn, ++nextId);
+    return ids.get(fn);
+  };
   for (const target of [window, document]) {
     const add = target.addEventListener.bind(target);
     const remove = target.removeEventListener.bind(target);
-    const seen = new Set(); // [type, listener, capture] keys, like the platform dedupes
-    const key = (type, fn, o) => `${type}|${typeof o === 'object' && o ? !!o.capture : !!o}`;
-    const ids = new WeakMap();
-    let next = 0;
-    const idOf = (fn) => {
-      if (!ids.has(fn)) ids.set(fn, ++next);
-      return ids.get(fn);
-    };
+    const seen = new Set();
+    const key = (type, fn, o) => `${type}|${idOf(fn)}|${typeof o === 'object' && o ? !!o.capture : !!o}`;
     target.addEventListener = (type, fn, o) => {
-      if (fn) {
-        const k = `${key(type, fn, o)}|${idOf(fn)}`;
-        if (!seen.has(k)) {
-          seen.add(k);
-          byType[type] = (byType[type] ?? 0) + 1;
-          const drop = () => {
-            if (seen.delete(k)) byType[type]--;
-          };
-          if (o && typeof o === 'object' && o.signal) o.signal.addEventListener('abort', drop, { once: true });
-          if (o && typeof o === 'object' && o.once) {
-            const wrapped = fn;
-            add(type, drop, { once: true, capture: !!o.capture });
-            return add(type, wrapped, o);
-          }
-        }
+      const k = fn && key(type, fn, o);
+      if (k && !seen.has(k)) {
+        seen.add(k);
+        byType[type] = (byType[type] ?? 0) + 1;
+        const gone = () => {
+          if (seen.delete(k)) byType[type]--;
+        };
+        // listeners also leave through { signal } and { once }
+        if (o && typeof o === 'object' && o.signal) o.signal.addEventListener('abort', gone, { once: true });
+        if (o && typeof o === 'object' && o.once) add(type, gone, { once: true, capture: !!o.capture });
       }
       return add(type, fn, o);
     };
     target.removeEventListener = (type, fn, o) => {
-      if (fn) {
-        const k = `${key(type, fn, o)}|${idOf(fn)}`;
-        if (seen.delete(k)) byType[type]--;
-      }
+      const k = fn && key(type, fn, o);
+      if (k && seen.delete(k)) byType[type]--;
       return remove(type, fn, o);
     };
   }
