@@ -2,12 +2,10 @@
 // The library comes from dist/steadysocket.umd.min.js as the global `steadysocket`
 // (see index.html). The part worth copying is createSocket() and wire().
 (() => {
-  'use strict';
-
   const $ = (id) => document.getElementById(id);
   const EVENTS = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong'];
   const LOG_MAX = 400;
-  const RTT_MAX = 60;
+  const PLOT_MS = 60_000; // the RTT plot shows the last minute
 
   let socket = null; // the current SteadySocket
   let wiring = null; // AbortController for the current socket's listeners
@@ -16,7 +14,8 @@
   let retry = null; // { attempt, delay, at } from the last `reconnecting` event
   let gaveUp = 0;
   let dropped = 0;
-  let rtts = [];
+  let rtts = []; // { t, rtt } per pong
+  let cuts = []; // times of `close` events, drawn across the RTT plot
   let count = 0;
 
   if (!window.steadysocket || typeof window.steadysocket.SteadySocket !== 'function') {
@@ -74,7 +73,7 @@
     for (const type of EVENTS) s.addEventListener(type, onEvent, { signal });
 
     // Typed channels on the default JSON envelope.
-    const offChat = s.channel('chat').on((data) => addChat('in', data && data.text));
+    const offChat = s.channel('chat').on((data) => addChat('in', data?.text));
     const offCount = s.channel('count').on((n) => {
       $('count-echo').textContent = String(n);
     });
@@ -105,6 +104,7 @@
     retry = null;
     gaveUp = 0;
     rtts = [];
+    cuts = [];
     drawRtt();
     wire(socket);
     setState(socket.state);
@@ -113,7 +113,7 @@
   }
 
   function onEvent(e) {
-    const field = (k) => (e[k] !== undefined ? e[k] : e.detail && e.detail[k]);
+    const field = (k) => (e[k] !== undefined ? e[k] : e.detail?.[k]);
     switch (e.type) {
       case 'open':
         log('open', `${socket.url}${socket.protocol ? ` · protocol ${socket.protocol}` : ''}`);
@@ -125,6 +125,8 @@
         break;
       case 'close':
         log('close', `code ${e.code} · wasClean ${e.wasClean}${e.reason ? ` · reason "${e.reason}"` : ''}`);
+        cuts.push(Date.now());
+        drawRtt();
         break;
       case 'error': {
         const err = e.error;
@@ -154,11 +156,11 @@
         const rtt = Number(field('rtt') ?? socket.rtt);
         log('pong', `rtt ${fmtRtt(rtt)}`);
         rtts.push({ t: Date.now(), rtt });
-        if (rtts.length > RTT_MAX) rtts.shift();
         drawRtt();
         break;
       }
     }
+    tick(); // don't wait for the next 100 ms poll
   }
 
   // ── controls ────────────────────────────────────────────────────────────
@@ -175,7 +177,7 @@
     gaveUp = 0;
     socket.open();
   };
-  $('btn-close').onclick = () => socket && socket.close(1000, 'closed from the demo page');
+  $('btn-close').onclick = () => socket?.close(1000, 'closed from the demo page');
   $('btn-reconnect').onclick = () => {
     if (!socket || currentUrl() !== socketUrl) return $('btn-open').onclick();
     gaveUp = 0;
@@ -196,7 +198,8 @@
       log('error', `send threw ${err.name}: ${err.message}`);
       return;
     }
-    const how = socket.state === 'open' && socket.queued === 0 ? 'sent' : socket.queued > before ? 'queued' : 'not queued';
+    const how =
+      socket.state === 'open' && socket.queued === 0 ? 'sent' : socket.queued > before ? 'queued' : 'not queued';
     log('send', `${preview(data)} · ${how}`);
     if (how === 'sent') {
       pending.set(data, performance.now());
@@ -252,7 +255,7 @@
   };
   $('url').oninput = () => {
     const match = [...endpoint.options].find(
-      (o) => !o.disabled && (o.value === 'local' ? local && local.ws : o.value) === currentUrl(),
+      (o) => !o.disabled && (o.value === 'local' ? local?.ws : o.value) === currentUrl(),
     );
     endpoint.value = match ? match.value : 'custom';
   };
@@ -263,7 +266,7 @@
     try {
       const res = await fetch('status', { cache: 'no-store' });
       const body = res.ok && (await res.json());
-      if (!body || body.demo !== 'steadysocket') return;
+      if (body?.demo !== 'steadysocket') return;
       local = body;
     } catch {
       return;
@@ -273,7 +276,8 @@
     opt.textContent = `Local echo server (${new URL(local.ws).host})`;
     endpoint.value = 'local';
     $('url').value = local.ws;
-    $('faults-note').textContent = 'The local server breaks on request. Faults hit its WebSocket connections only; this page keeps working.';
+    $('faults-note').textContent =
+      'The local server breaks on request. Faults hit its WebSocket connections only; this page keeps working.';
     for (const b of document.querySelectorAll('[data-fault]')) b.disabled = false;
     pollServer();
   }
@@ -288,7 +292,10 @@
         const body = await res.json();
         if (!res.ok) throw new Error(body.error || res.statusText);
         const what = b.dataset.ms ? ` for ${fmtMs(Number(b.dataset.ms))}` : '';
-        log('fault', `${b.dataset.fault}${what}${b.dataset.fault === 'heal' ? '' : ` · ${body.affected} connection(s) hit`}`);
+        log(
+          'fault',
+          `${b.dataset.fault}${what}${b.dataset.fault === 'heal' ? '' : ` · ${body.affected} connection(s) hit`}`,
+        );
         showServer(body);
       } catch (err) {
         log('fault', `request failed: ${err.message}`);
@@ -335,7 +342,10 @@
     for (const n of document.querySelectorAll('.node')) n.classList.toggle('lit', n.id === `n-${to}`);
     if (from) {
       const edge = document.getElementById(`e-${from}-${to}`);
-      if (hotEdge) clearTimeout(hotEdge.timer), hotEdge.el.classList.remove('hot');
+      if (hotEdge) {
+        clearTimeout(hotEdge.timer);
+        hotEdge.el.classList.remove('hot');
+      }
       if (edge) {
         edge.classList.add('hot');
         hotEdge = { el: edge, timer: setTimeout(() => edge.classList.remove('hot'), 1500) };
@@ -351,13 +361,16 @@
     $('attempt').textContent = retry ? String(retry.attempt) : '–';
     const left = retry ? Math.max(0, retry.at - performance.now()) : 0;
     const waiting = Boolean(retry && left > 0);
-    $('countdown').textContent = waiting ? fmtSec(left) : retry ? 'now' : '–';
+    $('countdown').textContent = waiting ? fmtSec(left) : retry ? 'in progress' : '–';
     $('countdown-bar').style.width = waiting ? `${(100 * left) / Math.max(1, retry.delay)}%` : '0%';
     $('e-wait').classList.toggle('hot', waiting);
 
     let note = 'Press Connect.';
     if (s) {
-      if (s.state === 'open') note = `Open. Send something, or break it on the right.`;
+      if (s.state === 'open')
+        note = s.retryCount
+          ? 'Open. retryCount drops to 0 once the connection has stayed up minUptime (5 s).'
+          : 'Open. Send something, or press a fault button to break it.';
       else if (s.state === 'closing') note = 'Closing…';
       else if (s.state === 'connecting')
         note = waiting
@@ -417,22 +430,12 @@
     list.scrollTop = list.scrollHeight;
   }
 
+  // Heartbeat RTT over the last minute: a dot per pong, a dashed line per close.
   const canvas = $('rtt-plot');
   function drawRtt() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const h = canvas.clientHeight;
-    if (!w || !h) return;
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    const g = canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
-    const css = getComputedStyle(document.body);
-    const muted = css.getPropertyValue('--muted').trim();
-    const line = css.getPropertyValue('--line').trim();
-    const color = css.getPropertyValue('--open').trim();
-    g.font = '11px system-ui, sans-serif';
+    const now = Date.now();
+    rtts = rtts.filter((p) => now - p.t <= PLOT_MS);
+    cuts = cuts.filter((t) => now - t <= PLOT_MS);
 
     const values = rtts.map((p) => p.rtt);
     const stat = (id, v) => ($(id).textContent = values.length ? fmtRtt(v) : '–');
@@ -441,45 +444,79 @@
     stat('rtt-avg', values.reduce((a, b) => a + b, 0) / (values.length || 1));
     stat('rtt-max', Math.max(...values));
 
-    if (!values.length) {
-      g.fillStyle = muted;
-      g.textAlign = 'center';
-      const hb = $('hb-on').checked;
-      g.fillText(hb ? 'no pongs yet: a ping goes out after each silent interval' : 'heartbeat is off (Settings)', w / 2, h / 2);
-      return;
-    }
-    const pad = { l: 50, r: 10, t: 10, b: 18 };
-    const top = niceCeil(Math.max(...values) * 1.15);
-    const x = (i) => pad.l + ((w - pad.l - pad.r) * i) / (RTT_MAX - 1);
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    if (!w || !h) return;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    const g = canvas.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const css = getComputedStyle(document.body);
+    const color = (name) => css.getPropertyValue(name).trim();
+    g.font = '11px system-ui, sans-serif';
+
+    const pad = { l: 46, r: 12, t: 10, b: 20 };
+    const top = niceCeil(Math.max(1, ...values) * 1.15);
+    const x = (t) => pad.l + (w - pad.l - pad.r) * (1 - (now - t) / PLOT_MS);
     const y = (v) => h - pad.b - ((h - pad.t - pad.b) * v) / top;
 
-    g.strokeStyle = line;
-    g.fillStyle = muted;
+    // grid and labels
+    g.strokeStyle = color('--line');
+    g.fillStyle = color('--muted');
     g.lineWidth = 1;
     g.textAlign = 'right';
     for (const v of [0, top / 2, top]) {
+      const yy = Math.round(y(v)) + 0.5;
       g.beginPath();
-      g.moveTo(pad.l, Math.round(y(v)) + 0.5);
-      g.lineTo(w - pad.r, Math.round(y(v)) + 0.5);
+      g.moveTo(pad.l, yy);
+      g.lineTo(w - pad.r, yy);
       g.stroke();
-      g.fillText(fmtRtt(v), pad.l - 5, y(v) + 4);
+      g.fillText(fmtRtt(v), pad.l - 6, yy + 4);
     }
     g.textAlign = 'left';
-    g.fillText(`last ${RTT_MAX} pongs`, pad.l, h - 4);
+    g.fillText('−60 s', pad.l, h - 5);
+    g.textAlign = 'right';
+    g.fillText('now', w - pad.r, h - 5);
 
-    const offset = RTT_MAX - values.length; // newest on the right
-    g.strokeStyle = color;
+    // connection losses
+    g.strokeStyle = color('--closing');
+    g.setLineDash([3, 3]);
+    for (const t of cuts) {
+      const xx = Math.round(x(t)) + 0.5;
+      g.beginPath();
+      g.moveTo(xx, pad.t);
+      g.lineTo(xx, h - pad.b);
+      g.stroke();
+    }
+    g.setLineDash([]);
+
+    if (!values.length) {
+      g.fillStyle = color('--muted');
+      g.textAlign = 'center';
+      const msg = $('hb-on').checked
+        ? 'no pongs yet: a ping goes out after each silent interval'
+        : 'heartbeat is off (Settings)';
+      g.fillText(msg, pad.l + (w - pad.l - pad.r) / 2, h / 2);
+      return;
+    }
+
+    // the line breaks where the connection did
+    g.strokeStyle = g.fillStyle = color('--open');
     g.lineWidth = 2;
     g.lineJoin = 'round';
     g.beginPath();
-    values.forEach((v, i) => (i ? g.lineTo(x(offset + i), y(v)) : g.moveTo(x(offset + i), y(v))));
-    g.stroke();
-    g.fillStyle = color;
-    values.forEach((v, i) => {
-      g.beginPath();
-      g.arc(x(offset + i), y(v), 2.5, 0, Math.PI * 2);
-      g.fill();
+    rtts.forEach((p, i) => {
+      const prev = rtts[i - 1];
+      const broken = !prev || cuts.some((t) => t > prev.t && t < p.t);
+      broken ? g.moveTo(x(p.t), y(p.rtt)) : g.lineTo(x(p.t), y(p.rtt));
     });
+    g.stroke();
+    for (const p of rtts) {
+      g.beginPath();
+      g.arc(x(p.t), y(p.rtt), 2.5, 0, Math.PI * 2);
+      g.fill();
+    }
   }
   new ResizeObserver(() => drawRtt()).observe(canvas);
 
@@ -513,7 +550,8 @@
   // ── small helpers ───────────────────────────────────────────────────────
 
   function preview(data) {
-    if (typeof data === 'string') return data === '' ? '(empty string)' : data.length > 200 ? `${data.slice(0, 200)}…` : data;
+    if (typeof data === 'string')
+      return data === '' ? '(empty string)' : data.length > 200 ? `${data.slice(0, 200)}…` : data;
     if (data instanceof Blob) return `Blob, ${fmtBytes(data.size)}`;
     if (data instanceof ArrayBuffer) return `ArrayBuffer, ${fmtBytes(data.byteLength)}`;
     if (ArrayBuffer.isView(data)) return `${data.constructor.name}, ${fmtBytes(data.byteLength)}`;
@@ -566,6 +604,7 @@
   setState('closed');
   showCode(readSettings());
   setInterval(tick, 100);
+  setInterval(drawRtt, 1000);
   tick();
   detectLocal();
 })();

@@ -20,7 +20,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const server = await startDemoServer({
   port,
   fallback: true,
-  log: (msg) => console.log(`  ${new Date().toLocaleTimeString()}  ${msg}`),
+  log: (msg) => console.log(`  ${new Date().toTimeString().slice(0, 8)}  ${msg}`),
 });
 console.log(`\nsteadysocket demo: ${server.url}`);
 console.log(`echo endpoint:     ${server.wsUrl}`);
