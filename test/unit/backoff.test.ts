@@ -111,10 +111,8 @@ describe('delayFor with jitter', () => {
     expect(busiest).toBeLessThan(200);
   });
 
-  // Found while testing: minDelay 0 is a valid option, but once factor^(attempt-1) overflows to
-  // Infinity, 0 × Infinity is NaN, Math.min(max, NaN) is NaN and the `reconnecting` event reports
-  // delay NaN. Input: delayFor(1100, {minDelay: 0, maxDelay: 30000, factor: 2, jitter: 0}, 0).
-  // Observed: NaN. Expected: 0.
+  // Was a bug (fixed in 4cb2bf4): once factor^(attempt-1) overflowed to Infinity, 0 × Infinity
+  // made the delay NaN, and `reconnecting` reported delay NaN.
   it('minDelay 0 with a large attempt gives 0, not NaN (was a bug)', () => {
     expect(delayFor(1100, opts({ minDelay: 0 }), 0)).toBe(0);
   });

@@ -413,12 +413,16 @@ describe('normalizeOptions rejects invalid values, naming the option', () => {
     expectBad({ binaryType: null }, 'binaryType', TypeError);
   });
 
-  // Found while testing: any string passes as binaryType. The native setter ignores an unknown
-  // value, so the socket's `binaryType` getter would report 'bogus' while connections use 'blob'.
-  // Input: normalizeOptions({ WebSocket, binaryType: 'bogus' }). Observed: no throw, binaryType 'bogus'.
-  // Expected: a TypeError naming 'binaryType' ('blob' or 'arraybuffer').
+  // Was a bug (fixed in 4cb2bf4): any string passed, so the socket's binaryType getter could
+  // report 'bogus' while the native setter ignored it.
   it("binaryType 'bogus' is rejected (was a bug: accepted)", () => {
-    expectBad({ binaryType: 'bogus' }, 'binaryType');
+    expectBad({ binaryType: 'bogus' }, 'binaryType', TypeError);
+    expectBad({ binaryType: 'Blob' }, 'binaryType', TypeError);
+    expectBad({ binaryType: '' }, 'binaryType', TypeError);
+  });
+
+  it("binaryType accepts 'blob', 'arraybuffer' and ws's own 'nodebuffer' and 'fragments'", () => {
+    for (const v of ['blob', 'arraybuffer', 'nodebuffer', 'fragments']) expect(norm({ binaryType: v }).binaryType).toBe(v);
   });
 });
 

@@ -51,10 +51,8 @@ describe('byteLength of strings', () => {
     expect(byteLength('\ud800a')).toBe(4);
   });
 
-  // Found while testing: a high surrogate followed by anything but a low surrogate is
-  // counted as a pair, so the next code unit's extra bytes are skipped.
-  // Input: byteLength('\ud800é'), byteLength('\ud800中'), byteLength('\ud800\ud800').
-  // Observed: 4, 4, 4. Expected (TextEncoder, and what ws/browsers put on the wire): 5, 6, 6.
+  // Was a bug (fixed in 4cb2bf4): a high surrogate followed by anything but a low surrogate was
+  // counted as a pair, skipping the next code unit's extra bytes ('\ud800é' gave 4, not 5).
   it('a lone high surrogate before a non-ASCII character counts like TextEncoder (was a bug)', () => {
     expect(byteLength('\ud800é')).toBe(5);
     expect(byteLength('\ud800中')).toBe(6);
@@ -84,6 +82,22 @@ describe('byteLength of strings', () => {
       if (byteLength(s) !== want) expect({ s, got: byteLength(s) }).toEqual({ s, got: want });
     }
     expect(total).toBeGreaterThan(50_000); // the loop really produced multi-byte text
+  });
+
+  it('matches TextEncoder on 2000 random strings of raw UTF-16 code units (lone surrogates included)', () => {
+    const rnd = prng(99);
+    // bias towards the interesting units: surrogate halves and the 1/2/3-byte boundaries
+    const pick = () => {
+      const r = rnd();
+      if (r < 0.3) return 0xd800 + Math.floor(rnd() * 0x800); // either surrogate half
+      if (r < 0.4) return [0x7f, 0x80, 0x7ff, 0x800, 0xffff, 0xfffd][Math.floor(rnd() * 6)]!;
+      return Math.floor(rnd() * 0x10000);
+    };
+    for (let n = 0; n < 2000; n++) {
+      const len = Math.floor(rnd() * 20);
+      const s = String.fromCharCode(...Array.from({ length: len }, pick));
+      if (byteLength(s) !== utf8(s)) expect({ s: JSON.stringify(s), got: byteLength(s) }).toEqual({ s: JSON.stringify(s), got: utf8(s) });
+    }
   });
 
   it('matches TextEncoder on fixed samples in many scripts', () => {
