@@ -256,8 +256,8 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
   const spec = SPEC[group]!;
   const out: Record<string, unknown> = {};
   for (const k in spec) out[k] = spec[k]![0];
-  if (given === true || given === undefined) return out;
-  if (typeof given != 'object' || !given) fail(TypeError, group || 'options', 'an object', given);
+  if (given === undefined || (group && given === true)) return out;
+  if (typeof given != 'object' || !given || Array.isArray(given)) fail(TypeError, group || 'options', 'an object', given);
   for (const [k, v] of Object.entries(given as object)) {
     const name = group ? `${group}.${k}` : k;
     const rule = spec[k];
@@ -265,7 +265,8 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
     if (v === undefined) continue;
     const [d, min, max] = rule!;
     if (max !== undefined) {
-      if (typeof v != 'number' || !(v >= min! && (v <= Math.abs(max) || (max < 0 && v == Infinity)))) {
+      if (typeof v != 'number') fail(TypeError, name, 'a number', v);
+      if (!(v >= min! && (v <= Math.abs(max) || (max < 0 && v == Infinity)))) {
         fail(RangeError, name, `a number from ${min} to ${Math.abs(max)}${max < 0 ? ' or Infinity' : ''}`, v);
       }
     } else if (d === undefined || typeof d == 'function') {

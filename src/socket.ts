@@ -69,11 +69,11 @@ const Base: typeof EventTarget = typeof EventTarget === 'function' ? EventTarget
  * socket.addEventListener('message', (e) => console.log(e.data));
  * socket.send('hello'); // queued until the connection opens
  */
-export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
+export class SteadySocket<Channels extends object = ChannelMap> extends Base {
+  static readonly CONNECTING: 0 = 0;
+  static readonly OPEN: 1 = 1;
+  static readonly CLOSING: 2 = 2;
+  static readonly CLOSED: 3 = 3;
 
   /** Round-trip time of the last heartbeat ping, in ms; `undefined` before the first pong. */
   rtt: number | undefined;
@@ -638,7 +638,7 @@ export class SteadySocket<Channels extends ChannelMap = ChannelMap> extends Base
   }
 }
 
-export interface SteadySocket<Channels extends ChannelMap = ChannelMap> {
+export interface SteadySocket<Channels extends object = ChannelMap> {
   /** 0 */
   readonly CONNECTING: 0;
   /** 1 */
