@@ -127,8 +127,10 @@ describe('fault server', () => {
     const port = srv.port;
     const c = connect(srv.url);
     await c.opened;
+    expect(srv.live).toBe(1);
     await srv.stop();
     expect((await c.closed).code).toBe(1006);
+    expect(srv.live).toBe(0);
     const refused = deferred<string>();
     const raw = createConnection({ host: '127.0.0.1', port });
     raw.on('error', (e: NodeJS.ErrnoException) => refused.resolve(e.code ?? ''));
