@@ -84,13 +84,15 @@
   }
 
   /** Replaces the socket (new URL or new settings); keeps it running if it was. */
-  function replaceSocket(url, why) {
+  function replaceSocket(url, why, errorEl = $('url-error')) {
     const wasActive = socket && socket.state !== 'closed';
     let next;
     try {
-      next = createSocket(url);
+      next = createSocket(url); // throws SyntaxError for a bad URL, TypeError/RangeError for bad options
     } catch (err) {
-      showError(err);
+      hideErrors();
+      errorEl.textContent = `${err.name}: ${err.message}`;
+      errorEl.hidden = false;
       return false;
     }
     hideErrors();
@@ -113,7 +115,7 @@
   }
 
   function onEvent(e) {
-    const field = (k) => (e[k] !== undefined ? e[k] : e.detail?.[k]);
+    // The added events carry their fields on the event itself: e.from, e.delay, e.rtt…
     switch (e.type) {
       case 'open':
         log('open', `${socket.url}${socket.protocol ? ` · protocol ${socket.protocol}` : ''}`);
@@ -134,28 +136,27 @@
         break;
       }
       case 'statechange':
-        log('statechange', `${field('from')} → ${field('to')}`);
-        setState(field('to'), field('from'));
+        log('statechange', `${e.from} → ${e.to}`);
+        setState(e.to, e.from);
         break;
       case 'reconnecting': {
-        const delay = Number(field('delay'));
-        retry = { attempt: field('attempt'), delay, at: performance.now() + delay };
-        log('reconnecting', `attempt ${retry.attempt} in ${fmtMs(delay)}`);
+        retry = { attempt: e.attempt, delay: e.delay, at: performance.now() + e.delay };
+        log('reconnecting', `attempt ${e.attempt} in ${fmtMs(e.delay)}`);
         break;
       }
       case 'drop':
         dropped++;
-        log('drop', `${field('reason')} · ${preview(field('data'))}`);
+        if (sending && e.data === sending.data) sending.hit = true;
+        log('drop', `${e.reason} · ${preview(e.data)}`);
         break;
       case 'giveup':
-        gaveUp = field('attempts');
+        gaveUp = e.attempts;
         retry = null;
         log('giveup', `after ${gaveUp} failed attempts`);
         break;
       case 'pong': {
-        const rtt = Number(field('rtt') ?? socket.rtt);
-        log('pong', `rtt ${fmtRtt(rtt)}`);
-        rtts.push({ t: Date.now(), rtt });
+        log('pong', `rtt ${fmtRtt(e.rtt)}`);
+        rtts.push({ t: Date.now(), rtt: e.rtt });
         drawRtt();
         break;
       }
@@ -186,20 +187,24 @@
 
   $('settings-form').onsubmit = (e) => {
     e.preventDefault();
-    replaceSocket(socketUrl || currentUrl(), 'settings applied');
+    replaceSocket(socketUrl || currentUrl(), 'settings applied', $('settings-error'));
   };
 
+  let sending = null; // { data, hit } while socket.send() runs: a `drop` of this very message sets hit
   function send(data) {
     if (!socket && !replaceSocket(currentUrl(), 'new endpoint')) return;
-    const before = socket.queued;
+    const wasOpen = socket.state === 'open';
+    const call = { data, hit: false };
+    sending = call;
     try {
       socket.send(data);
     } catch (err) {
       log('error', `send threw ${err.name}: ${err.message}`);
       return;
+    } finally {
+      sending = null;
     }
-    const how =
-      socket.state === 'open' && socket.queued === 0 ? 'sent' : socket.queued > before ? 'queued' : 'not queued';
+    const how = call.hit ? 'dropped' : wasOpen && socket.queued === 0 ? 'sent' : 'queued';
     log('send', `${preview(data)} · ${how}`);
     if (how === 'sent') {
       pending.set(data, performance.now());
@@ -582,13 +587,9 @@
   function sleep(ms) {
     return new Promise((r) => setTimeout(r, ms));
   }
-  function showError(err) {
-    const el = $('url-error');
-    el.textContent = `${err.name}: ${err.message}`;
-    el.hidden = false;
-  }
   function hideErrors() {
     $('url-error').hidden = true;
+    $('settings-error').hidden = true;
   }
   function fatal(html) {
     const el = $('fatal');

@@ -108,7 +108,10 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
   const held = new Set(); // client sockets silenced by a blackhole
   const faults = { stop: null, blackhole: null }; // { until, timer } while active
 
+  const clients = new Set(); // every accepted socket, so close() never waits on an idle one
   const proxy = net.createServer((client) => {
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
     client.on('error', () => {});
     let head = Buffer.alloc(0);
     const onData = (chunk) => {
@@ -272,7 +275,7 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
       p.client.destroy();
       p.upstream.destroy();
     }
-    for (const c of held) c.destroy();
+    for (const c of clients) c.destroy();
     for (const ws of wss.clients) ws.terminate();
     wss.close();
     inner.closeAllConnections?.();
