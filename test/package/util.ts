@@ -85,13 +85,15 @@ export interface RunResult {
 export function run(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number; dropEnv?: RegExp } = {},
 ): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
+    const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', ...opts.env };
+    if (opts.dropEnv) for (const k of Object.keys(env)) if (opts.dropEnv.test(k)) delete env[k];
     const child = spawn(cmd, args, {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', ...opts.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
