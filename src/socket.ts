@@ -95,6 +95,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   private _hb: Heartbeat | undefined;
   private _q: SendQueue | undefined;
   private _retries = 0;
+  /** retries scheduled since the last stable connection (or open()/reconnect()): the backoff step */
+  private _step = 0;
   private _openedAt = 0;
   private _offline = false;
   private _unwatch: (() => void) | undefined;
@@ -129,7 +131,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     this._binaryType = o.binaryType;
     this._td = { target: { value: this, configurable: true }, currentTarget: { value: this, configurable: true } };
     if (o.queue) this._q = new SendQueue(o.queue, o.now, (data, reason) => this._drop(data, reason));
-    if (!o.startClosed) this.open();
+    if (!o.startClosed) this._restart(undefined, undefined, typeof url === 'function' || typeof protocols === 'function');
   }
 
   // ── state ────────────────────────────────────────────────────────────
@@ -383,11 +385,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   }
 
   /** Drop whatever is current and start a fresh attempt now (open() and reconnect()). */
-  private _restart(code?: number, reason?: string): void {
+  private _restart(code?: number, reason?: string, defer?: boolean): void {
     const ws = this._ws;
     this._detach(code, reason);
     if (ws) this._fire('close', closeEvent(code ?? 1005, reason ?? '', true));
-    this._retries = 0;
+    this._retries = this._step = 0;
     this._openedAt = 0;
     this._set('start');
     const n = this._o.network;
@@ -407,7 +409,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
         visible: () => this._wake(),
       });
     }
-    this._connect();
+    // a url provider called from the constructor could fail before anyone listens: start in a microtask
+    if (!defer) return this._connect();
+    const id = this._id;
+    queueMicrotask(() => id === this._id && this._connect());
   }
 
   /** Network back or page shown: retry now if waiting, check liveness if open. */
@@ -555,7 +560,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
       return this._end('closed');
     }
     // a connection that stayed up minUptime resets the count; anything shorter is one more failure
-    this._retries = this._openedAt && o.now() - this._openedAt >= r.minUptime ? 0 : this._retries + 1;
+    if (this._openedAt && o.now() - this._openedAt >= r.minUptime) this._retries = this._step = 0;
+    else this._retries++;
     this._openedAt = 0;
     let again = o.reconnecting;
     if (again && had) {
@@ -573,8 +579,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     // a close listener called open(), close() or reconnect(): that wins
     if (id !== this._id || this._state === 'closed') return;
     if (!again || giveup) return this._end(giveup ? 'giveup' : 'closed');
-    // the first retry after a drop or a failed first attempt waits minDelay, then the wait grows
-    this._schedule(delayFor(this._retries || 1, r, o.random()));
+    // the first retry after a stable connection (or after the first attempt) waits about minDelay, then the wait grows
+    this._schedule(delayFor(++this._step, r, o.random()));
   }
 
   /** Wait `delay` ms, then attempt again (paused while offline). */
@@ -583,7 +589,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     this._timer(noop, Infinity);
     if (this._offline) return;
     const id = this._id;
-    this._fire('reconnecting', { attempt: this._retries + 1, delay });
+    this._fire('reconnecting', { attempt: this._step, delay });
     if (id === this._id && this._wait) this._timer(() => this._connect(), delay);
   }
 

@@ -128,8 +128,7 @@ describe('reconnect', () => {
     }
     // base 100, 200, 400, 800, 1000, 1000; random≈1 takes jitter off half of each
     expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
-    // the constructor's connection was attempt 1
-    expect(log.map((l) => l.split('@')[0])).toEqual(['reconnecting:2', 'reconnecting:3', 'reconnecting:4', 'reconnecting:5', 'reconnecting:6', 'reconnecting:7']);
+    expect(log.map((l) => l.split('@')[0])).toEqual(['reconnecting:1', 'reconnecting:2', 'reconnecting:3', 'reconnecting:4', 'reconnecting:5', 'reconnecting:6']);
     expect(s.retryCount).toBe(6);
   });
 
@@ -262,7 +261,7 @@ describe('reconnect', () => {
     vi.advanceTimersByTime(499);
     expect(log).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(log).toEqual(['error', 'close:1006', 'reconnecting:2@100']);
+    expect(log).toEqual(['error', 'close:1006', 'reconnecting:1@100']);
     expect(FakeSocket.all[0]!.detached).toBe(true);
     expect(FakeSocket.all[0]!.closeCalls).toHaveLength(1);
     vi.advanceTimersByTime(100);
@@ -292,9 +291,11 @@ describe('url and protocol providers', () => {
     expect(make({}, 'https://x.test/path').url).toBe('wss://x.test/path');
   });
 
-  it('a url function is called before every attempt', () => {
+  it('a url function is called before every attempt, the first time in a microtask', async () => {
     let n = 0;
     make({ reconnect: { minDelay: 10 } }, () => `ws://host${++n}.test/`);
+    expect(n).toBe(0); // so that an error from it can be listened to
+    await Promise.resolve();
     expect(FakeSocket.last.url).toBe('ws://host1.test/');
     FakeSocket.last.fail();
     vi.advanceTimersByTime(10);
@@ -326,14 +327,16 @@ describe('url and protocol providers', () => {
     const s = make({ reconnect: { minDelay: 10, jitter: 0 } }, () => results[i++]!());
     const errors: unknown[] = [];
     s.addEventListener('error', (e) => errors.push((e as Event & { error: unknown }).error));
-    expect(errors).toHaveLength(0); // the constructor's attempt was before the listener
+    await vi.advanceTimersByTimeAsync(0);
+    expect(errors).toHaveLength(1); // the constructor's attempt is seen too
     expect(s.retryCount).toBe(1);
     await vi.advanceTimersByTimeAsync(20);
     await vi.advanceTimersByTimeAsync(40);
     await vi.advanceTimersByTimeAsync(80);
-    expect(errors).toHaveLength(2);
-    expect(String(errors[0])).toContain('auth down');
-    expect((errors[1] as Error).name).toBe('SyntaxError');
+    expect(errors).toHaveLength(3);
+    expect(String(errors[0])).toContain('no token');
+    expect(String(errors[1])).toContain('auth down');
+    expect((errors[2] as Error).name).toBe('SyntaxError');
     expect(FakeSocket.last.url).toBe('ws://good.test/');
     expect(s.state).toBe('connecting');
   });
@@ -341,6 +344,8 @@ describe('url and protocol providers', () => {
   it('close() while an async provider is pending leaves no socket behind', async () => {
     let resolve!: (u: string) => void;
     const s = make({}, () => new Promise<string>((r) => (resolve = r)));
+    await Promise.resolve(); // the provider has been called and is pending
+    expect(resolve).toBeTypeOf('function');
     s.close();
     resolve('ws://late.test/');
     await vi.advanceTimersByTimeAsync(0);
@@ -504,7 +509,8 @@ describe('heartbeat', () => {
     vi.advanceTimersByTime(1499);
     expect(log).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(log).toEqual(['close:1006', 'reconnecting:2@10']); // up < minUptime: counts as a failure
+    expect(log).toEqual(['close:1006', 'reconnecting:1@10']);
+    expect(s.retryCount).toBe(1); // up < minUptime: counts as a failure
     expect(first.detached).toBe(true);
     vi.advanceTimersByTime(10);
     expect(FakeSocket.all).toHaveLength(2);
@@ -806,7 +812,7 @@ describe('options', () => {
     const s = make({ connectTimeout: undefined, reconnect: { minDelay: undefined, jitter: 0 } });
     const log = record(s, ['reconnecting']);
     FakeSocket.last.fail();
-    expect(log).toEqual(['reconnecting:2@1000']);
+    expect(log).toEqual(['reconnecting:1@1000']);
   });
 
   it('options may be the second argument', () => {
