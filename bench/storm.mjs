@@ -98,14 +98,14 @@ function peakWindow(times, w) {
   return peak;
 }
 
-export async function stormOne(name, { n = 500, settleMs = 6000 } = {}) {
+export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolated' } = {}) {
   const srv = stormServer();
   const started = performance.now();
   let child;
-  const result = { name, n };
+  const result = { name, n, mode };
   try {
     await srv.listen();
-    child = fork(path.join(ROOT, 'bench', 'storm-client.mjs'), [name, `ws://127.0.0.1:${srv.port}/`, String(n)], {
+    child = fork(path.join(ROOT, 'bench', 'storm-client.mjs'), [name, `ws://127.0.0.1:${srv.port}/`, String(n), mode], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -144,6 +144,15 @@ export async function stormOne(name, { n = 500, settleMs = 6000 } = {}) {
     result.mean100 = inSpan / Math.max(1, span / 100);
     result.peakOverMean = result.peak100 / result.mean100;
     result.aborted = back.length < n;
+    result.peakBins100 = 0;
+    // handshakes per 100 ms bin from the restart, for the record (results JSON)
+    result.histogram100 = [];
+    for (const t of hs) {
+      const k = Math.max(0, Math.floor(t / 100));
+      while (result.histogram100.length <= k) result.histogram100.push(0);
+      result.histogram100[k]++;
+    }
+    result.peakBins100 = Math.max(0, ...result.histogram100);
   } catch (e) {
     result.error = String(e?.message ?? e);
   } finally {

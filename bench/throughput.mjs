@@ -3,7 +3,16 @@
 // (raw, A, raw, B, raw, ...; order rotated per round) and its round ratio is
 // thr(lib) / mean(thr(raw before), thr(raw after)). Channel path: the same with
 // steadysocket's channel vs JSON.stringify/JSON.parse of the same envelope on a raw socket.
+// 'raw#2', a second raw socket in the same scheme, shows the noise floor (A/A).
+// Short runs, many rounds: on a shared machine interference comes in bursts, and
+// the median of many paired ratios rides over them better than a few long runs.
 import { log, median, spread } from './lib/util.mjs';
+
+function quartiles(xs) {
+  const a = xs.filter(Number.isFinite).sort((x, y) => x - y);
+  const at = (q) => a[Math.min(a.length - 1, Math.floor(q * (a.length - 1) + 0.5))];
+  return a.length ? [at(0.25), at(0.75)] : [Number.NaN, Number.NaN];
+}
 
 const rot = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 
@@ -32,14 +41,17 @@ async function sandwich(b, base, others, size, n, rounds, warmup = 1) {
   const out = {};
   for (const a of [base, ...others]) {
     out[a] = { msgsPerSec: median(thr[a]) };
-    if (ratio[a]) out[a].ratio = { median: median(ratio[a]), range: spread(ratio[a]), rounds: ratio[a].length };
+    if (ratio[a]) {
+      out[a].ratio = { median: median(ratio[a]), range: spread(ratio[a]), iqr: quartiles(ratio[a]), rounds: ratio[a].length };
+    }
   }
   return out;
 }
 
-export const CONFIGS = { small: { size: 32, n: 4000 }, large: { size: 16384, n: 300 } };
+export const CONFIGS = { small: { size: 32, n: 500 }, large: { size: 16384, n: 100 } };
 
-export async function runThroughput(b, libs, { rounds, channel }) {
+export async function runThroughput(b, names, { rounds, channel }) {
+  const libs = ['raw#2', ...names];
   const arms = ['raw', ...libs];
   if (channel) arms.push('channel', 'channel-raw');
   await b.page.evaluate(([u, a]) => window.bench.tpSetup(u, a), [b.srv.ws('/echo'), arms]);

@@ -18,7 +18,9 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--js-flags=--expose-gc',
+  // gc() for the overhead bench; compiled code stays put so the memory bench
+  // does not count functions being recompiled after its forced GCs.
+  '--js-flags=--expose-gc --no-flush-bytecode',
 ];
 const UMD = path.join(ROOT, 'dist', 'steadysocket.umd.min.js');
 
@@ -39,8 +41,8 @@ export async function bundlePage() {
 }
 
 /** http + ws server on 127.0.0.1:0. close() terminates every socket. */
-export async function startPageServer(pageJs) {
-  const hasUmd = fs.existsSync(UMD);
+export async function startPageServer(pageJs, steadyScript = UMD) {
+  const hasUmd = fs.existsSync(steadyScript);
   const html = `<!doctype html><meta charset="utf-8"><title>bench</title>
 ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="/page.js"></script>`;
   const headers = {
@@ -54,7 +56,7 @@ ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="
     if (url === '/') {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
     } else if (url === '/page.js' || (url === '/steadysocket.umd.min.js' && hasUmd)) {
-      const file = url === '/page.js' ? pageJs : UMD;
+      const file = url === '/page.js' ? pageJs : steadyScript;
       res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(fs.readFileSync(file));
     } else {
       res.writeHead(404, headers).end();
@@ -73,24 +75,38 @@ ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
+  // Extra ports for opening many connections at once (see memOpen in page/entry.mjs).
+  const extra = [];
+  for (let i = 0; i < 6; i++) {
+    const s = http.createServer((_req, res) => res.writeHead(404).end());
+    s.on('connection', (c) => {
+      sockets.add(c);
+      c.on('close', () => sockets.delete(c));
+    });
+    s.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
+    await new Promise((r) => s.listen(0, '127.0.0.1', r));
+    extra.push(s);
+  }
   return {
     port,
     origin: `http://127.0.0.1:${port}`,
     ws: (p) => `ws://127.0.0.1:${port}${p}`,
+    wsAll: (p) => [port, ...extra.map((s) => s.address().port)].map((q) => `ws://127.0.0.1:${q}${p}`),
     hasUmd,
     clients: () => wss.clients.size,
     async close() {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy();
+      await Promise.all(extra.map((s) => new Promise((r) => s.close(() => r()))));
       await new Promise((r) => wss.close(() => server.close(() => r())));
     },
   };
 }
 
-/** Launches Chromium on the bench page. Always call close(). */
-export async function openBrowser() {
+/** Launches Chromium on the bench page. Always call close(). steadyScript: served instead of the UMD file. */
+export async function openBrowser({ steadyScript } = {}) {
   const pageJs = await bundlePage();
-  const srv = await startPageServer(pageJs);
+  const srv = await startPageServer(pageJs, steadyScript);
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

@@ -65,7 +65,7 @@ const makeSendLoop = () => new Function('t', 'p', 'n', 'for (let i = 0; i < n; i
 const makeDispatchLoop = () => new Function('f', 'ev', 'n', 'for (let i = 0; i < n; i++) f.dispatchEvent(ev);');
 const makeSink = (sink) => new Function('sink', 'return function (e) { sink.n++; sink.last = e.data; };')(sink);
 
-async function openArm(adapters, name) {
+export async function openArm(adapters, name) {
   FakeWS.instances.length = 0;
   const sink = { n: 0, last: undefined };
   const onMessage = makeSink(sink);
@@ -82,7 +82,7 @@ async function openArm(adapters, name) {
   return { name, target: h.target, fake, sink, send: makeSendLoop(), dispatch: makeDispatchLoop(), close: h.close };
 }
 
-function bareArm() {
+export function bareArm() {
   const fake = new FakeWS('ws://fake.invalid/');
   fake.readyState = 1;
   const sink = { n: 0, last: undefined };
@@ -94,7 +94,7 @@ function bareArm() {
 // a clean young generation so one arm's garbage is not collected on another's clock.
 const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
 
-function timeInbound(arm, ev, n) {
+export function timeInbound(arm, ev, n) {
   gc();
   const s0 = arm.sink.n;
   const t0 = performance.now();
@@ -104,7 +104,7 @@ function timeInbound(arm, ev, n) {
   return (t * 1e6) / n;
 }
 
-function timeOutbound(arm, payload, n) {
+export function timeOutbound(arm, payload, n) {
   gc();
   const s0 = arm.fake.sent;
   const t0 = performance.now();
@@ -181,4 +181,17 @@ export async function overheadBench({ libs, names, n, rounds, warmup = 2 }) {
     } catch {}
   }
   return out;
+}
+
+/**
+ * For profiling (bench/profile.mjs): drive one library's inbound or outbound
+ * path `reps` times n messages; returns ns per message.
+ */
+export async function driveOne({ libs, name, dir, n, reps }) {
+  const arm = name === 'bare' ? bareArm() : await openArm(makeAdapters(libs), name);
+  const payload = 'x'.repeat(32);
+  const ev = new MessageEvent('message', { data: payload });
+  const per = [];
+  for (let r = 0; r < reps; r++) per.push(dir === 'inbound' ? timeInbound(arm, ev, n) : timeOutbound(arm, payload, n));
+  return med(per);
 }

@@ -5,7 +5,7 @@ import { WebSocket as PartyWS } from 'partysocket';
 import Sockette from 'sockette';
 import * as WebsocketTs from 'websocket-ts';
 import { makeAdapters } from '../lib/adapters.mjs';
-import { overheadBench } from '../lib/overhead-core.mjs';
+import { driveOne, overheadBench } from '../lib/overhead-core.mjs';
 
 const libs = () => ({ SteadySocket: globalThis.steadysocket?.SteadySocket, RWS, PartyWS, Sockette, WebsocketTs });
 const adapters = () => makeAdapters(libs());
@@ -20,6 +20,10 @@ function deadline(ms, what) {
 
 export function overhead(opts) {
   return overheadBench({ libs: libs(), ...opts });
+}
+
+export function drive(opts) {
+  return driveOne({ libs: libs(), ...opts });
 }
 
 // ---- throughput ---------------------------------------------------------------
@@ -59,7 +63,8 @@ export async function tpSetup(url, arms) {
       slot.send = (obj) => ws.target.send(JSON.stringify({ channel: 'c', data: obj }));
       slot.conn = ws;
     } else {
-      const h = await openConn(arm, url, (e) => slot.handler(e.data));
+      // 'raw#2' is a second raw socket: the A/A arm that shows the noise floor.
+      const h = await openConn(arm.split('#')[0], url, (e) => slot.handler(e.data));
       slot.send = (d) => h.target.send(d);
       slot.conn = h;
     }
@@ -103,27 +108,32 @@ export function tpTeardown() {
 // ---- memory -------------------------------------------------------------------
 let held = [];
 
-/** Open n idle connections with one library; resolves once all are open. */
-export async function memOpen(name, url, n) {
+/**
+ * Open n idle connections with one library, spread over several server ports
+ * (urls), one pending connection per port: Chromium lets one handshake per
+ * host:port be in flight and waits ~10 ms after each, and its throttle delays
+ * new connections exponentially in the number pending.
+ */
+export async function memOpen(name, urls, n) {
   const a = adapters()[name];
-  const opened = [];
-  for (let i = 0; i < n; i++) {
-    opened.push(
-      new Promise((resolve, reject) => {
-        const dl = deadline(30000, `open ${name} #${i}`);
-        dl.p.catch(reject);
-        held.push(
-          a.create(url, WebSocket, {
-            onOpen: () => {
-              dl.cancel();
-              resolve();
-            },
-          }),
-        );
-      }),
-    );
-  }
-  await Promise.all(opened);
+  let next = 0;
+  const openOne = (i, url) =>
+    new Promise((resolve, reject) => {
+      const dl = deadline(10000, `open ${name} #${i}`);
+      dl.p.catch(reject);
+      held.push(
+        a.create(url, WebSocket, {
+          onOpen: () => {
+            dl.cancel();
+            resolve();
+          },
+        }),
+      );
+    });
+  const worker = async (url) => {
+    while (next < n) await openOne(next++, url);
+  };
+  await Promise.all(urls.map(worker));
   return held.length;
 }
 
