@@ -37,7 +37,7 @@ import { type ChannelMap, type Data, type State, SteadySocket, type SteadySocket
 /** A url, or a function returning one (sync or async), or `null` to stay disconnected. */
 export type HookUrl = string | URL | (() => string | URL | Promise<string | URL>) | null;
 
-export interface SteadySocketHook<Channels extends ChannelMap> {
+export interface SteadySocketHook<Channels extends object> {
   /** The socket; `null` before the first effect ran (and on the server) or while `url` is `null`. */
   socket: SteadySocket<Channels> | null;
   /** `'connecting'`, `'open'`, `'closing'` or `'closed'`. */
@@ -50,7 +50,7 @@ export interface SteadySocketHook<Channels extends ChannelMap> {
 
 const FUNCTION_URL = Symbol('function url');
 
-export function useSteadySocket<Channels extends ChannelMap = ChannelMap>(
+export function useSteadySocket<Channels extends object = ChannelMap>(
   url: HookUrl,
   options?: SteadySocketOptions,
 ): SteadySocketHook<Channels> {
@@ -109,7 +109,7 @@ export function useSteadySocket<Channels extends ChannelMap = ChannelMap>(
  * Subscribe to one channel of a socket for the lifetime of the component.
  * The handler may change between renders without resubscribing.
  */
-export function useChannel<Channels extends ChannelMap, K extends keyof Channels & string>(
+export function useChannel<Channels extends object, K extends keyof Channels & string>(
   socket: SteadySocket<Channels> | null,
   name: K,
   handler: (data: Channels[K], event: MessageEvent) => void,
