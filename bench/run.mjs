@@ -246,10 +246,15 @@ if (R.throughput) {
       const s = t.small?.[name];
       const l = t.large?.[name];
       const label = name === 'raw#2' ? 'raw again (A/A: the noise floor)' : name;
-      rows.push([label, fmt(s?.msgsPerSec), cell(s), fmt(l?.msgsPerSec), cell(l)]);
+      rows.push([label, fmt(s?.msgsPerSec), cell(s), fmt(s?.cpuUsPerMsg, 1), fmt(l?.msgsPerSec), cell(l), fmt(l?.cpuUsPerMsg, 1)]);
     }
     out.push(
-      table(['library', '32 B msg/s', '32 B vs raw: median (IQR; min – max)', '16 KiB msg/s', '16 KiB vs raw: median (IQR; min – max)'], rows),
+      table(
+        ['library', '32 B msg/s', '32 B vs raw: median (IQR; min – max)', '32 B CPU µs/msg', '16 KiB msg/s', '16 KiB vs raw: median (IQR; min – max)', '16 KiB CPU µs/msg'],
+        rows,
+      ),
+      '',
+      'CPU µs/msg: renderer main-thread CPU time per echoed message (CDP Performance.getMetrics ThreadTime), median over the rounds; it shows what each library costs the page even where the wall-clock ratio is lost in the noise.',
       '',
     );
     if (t.channel) {
@@ -258,10 +263,10 @@ if (R.throughput) {
         'Channel path: `s.channel("c").send(obj)` + `.on(handler)` vs `ws.send(JSON.stringify({channel:"c",data:obj}))` + `JSON.parse` and a channel check in `onmessage` on a raw socket; same object, same rounds scheme.',
         '',
         table(
-          ['arm', 'msg/s', 'vs hand-written: median (IQR; min – max)'],
+          ['arm', 'msg/s', 'vs hand-written: median (IQR; min – max)', 'CPU µs/msg'],
           [
-            ['hand-written JSON on raw WebSocket', fmt(c['channel-raw']?.msgsPerSec), '1 (baseline)'],
-            ['steadysocket channel', fmt(c.channel?.msgsPerSec), cell(c.channel)],
+            ['hand-written JSON on raw WebSocket', fmt(c['channel-raw']?.msgsPerSec), '1 (baseline)', fmt(c['channel-raw']?.cpuUsPerMsg, 1)],
+            ['steadysocket channel', fmt(c.channel?.msgsPerSec), cell(c.channel), fmt(c.channel?.cpuUsPerMsg, 1)],
           ],
         ),
         '',

@@ -16,8 +16,20 @@ function quartiles(xs) {
 
 const rot = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 
+const threadTime = async (b) =>
+  (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
+
+// Renderer main-thread CPU per message (CDP ThreadTime), recorded alongside: the
+// cost the page pays, less disturbed by other processes than wall-clock time.
+const cpu = new Map();
+
 async function measure(b, arm, size, n) {
+  const t0 = await threadTime(b);
   const ms = await b.page.evaluate(([a, s, c]) => window.bench.tpMeasure(a, s, c), [arm, size, n]);
+  const t1 = await threadTime(b);
+  const k = `${arm}|${size}`;
+  if (!cpu.has(k)) cpu.set(k, []);
+  cpu.get(k).push(((t1 - t0) * 1e6) / n);
   return (n * 1000) / ms;
 }
 
@@ -40,7 +52,7 @@ async function sandwich(b, base, others, size, n, rounds, warmup = 1) {
   }
   const out = {};
   for (const a of [base, ...others]) {
-    out[a] = { msgsPerSec: median(thr[a]) };
+    out[a] = { msgsPerSec: median(thr[a]), cpuUsPerMsg: median(cpu.get(`${a}|${size}`)?.slice(warmup) ?? []) };
     if (ratio[a]) {
       out[a].ratio = { median: median(ratio[a]), range: spread(ratio[a]), iqr: quartiles(ratio[a]), rounds: ratio[a].length };
     }
@@ -54,6 +66,8 @@ export async function runThroughput(b, names, { rounds, channel }) {
   const libs = ['raw#2', ...names];
   const arms = ['raw', ...libs];
   if (channel) arms.push('channel', 'channel-raw');
+  await b.cdp.send('Performance.enable');
+  cpu.clear();
   await b.page.evaluate(([u, a]) => window.bench.tpSetup(u, a), [b.srv.ws('/echo'), arms]);
   const out = { rounds, configs: CONFIGS };
   try {
