@@ -3,7 +3,25 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './lib/util.mjs';
 
-export function overheadNode(opts, { execArgv = [] } = {}) {
+// One library per process (Node) or per page load (Chromium): the libraries
+// must not share JIT feedback (Node's EventTarget is JavaScript: its dispatch
+// code turns polymorphic when several libraries' listeners run through it).
+export async function overheadNode(opts) {
+  const out = {};
+  for (const name of opts.names) Object.assign(out, await overheadNodeOne({ ...opts, names: [name] }));
+  return out;
+}
+
+export async function overheadChromium(b, opts) {
+  const out = {};
+  for (const name of opts.names) {
+    await b.reload();
+    Object.assign(out, await b.page.evaluate((o) => window.bench.overhead(o), { ...opts, names: [name] }));
+  }
+  return out;
+}
+
+function overheadNodeOne(opts, { execArgv = [] } = {}) {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -15,8 +33,4 @@ export function overheadNode(opts, { execArgv = [] } = {}) {
       },
     );
   });
-}
-
-export function overheadChromium(b, opts) {
-  return b.page.evaluate((o) => window.bench.overhead(o), opts);
 }

@@ -125,7 +125,8 @@ async function memoryProfile(n = 200) {
     for (const lib of ['raw', name]) {
       await b.page.evaluate(([x, u, k]) => window.bench.memOpen(x, u, k), [lib, b.srv.wsAll('/idle'), 50]); // warm-up
       await b.page.evaluate(() => window.bench.memClose(0));
-      for (let end = Date.now() + 10_000; b.srv.clients() > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      for (let end = Date.now() + 10_000; b.srv.clients() > 0 && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 50));
       const before = await snapshot(b.cdp);
       await b.page.evaluate(([x, u, k]) => window.bench.memOpen(x, u, k), [lib, b.srv.wsAll('/idle'), n]);
       const after = await snapshot(b.cdp);
@@ -175,7 +176,10 @@ async function sizeProfile() {
   const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;
   const lines = Object.entries(out.inputs)
     .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
-    .map(([f, v]) => `${String(v.bytesInOutput).padStart(7)}  ${((100 * v.bytesInOutput) / total).toFixed(1).padStart(5)}%  ${f}`);
+    .map(
+      ([f, v]) =>
+        `${String(v.bytesInOutput).padStart(7)}  ${((100 * v.bytesInOutput) / total).toFixed(1).padStart(5)}%  ${f}`,
+    );
   const umd = fs.readFileSync(path.join(ROOT, 'dist', 'steadysocket.umd.min.js'), 'utf8');
   // acorn comes with rollup/terser; used only here, to find the string and template literals
   const { tokenizer } = await import('acorn');
@@ -193,7 +197,10 @@ async function sizeProfile() {
     `## dist/steadysocket.umd.min.js: ${umd.length} B, gzip ${gz(Buffer.from(umd))} B`,
     `${long.length} string/template literals longer than 12 chars: ${strBytes} B of ${umd.length}; gzip of those strings alone, concatenated: ${gz(Buffer.from(long.join('')))} B`,
     '',
-    ...long.sort((a, b) => b.length - a.length).slice(0, top).map((x) => `${String(x.length).padStart(5)}  ${x.slice(0, 110)}`),
+    ...long
+      .sort((a, b) => b.length - a.length)
+      .slice(0, top)
+      .map((x) => `${String(x.length).padStart(5)}  ${x.slice(0, 110)}`),
   ].join('\n');
 }
 
@@ -208,7 +215,11 @@ if (dir === 'memory') {
 }
 
 const c = await chromiumProfile();
-console.log(`## Chromium ${c.version}: ${name} ${dir}, ${c.ns.toFixed(0)} ns/message in the loop (bare fake included)\n\n${c.text}\n`);
+console.log(
+  `## Chromium ${c.version}: ${name} ${dir}, ${c.ns.toFixed(0)} ns/message in the loop (bare fake included)\n\n${c.text}\n`,
+);
 const nd = await nodeProfile();
-console.log(`## Node ${process.version}: ${name} ${dir}, ${nd.ns.toFixed(0)} ns/message in the loop (bare fake included)\n\n${nd.text}`);
+console.log(
+  `## Node ${process.version}: ${name} ${dir}, ${nd.ns.toFixed(0)} ns/message in the loop (bare fake included)\n\n${nd.text}`,
+);
 process.exit(0);

@@ -44,7 +44,9 @@ async function bundle(code) {
 }
 
 export async function runSize(names) {
-  const out = { umd: fs.existsSync(UMD) ? sizes(fs.readFileSync(UMD)) : { error: 'dist/steadysocket.umd.min.js missing' } };
+  const out = {
+    umd: fs.existsSync(UMD) ? sizes(fs.readFileSync(UMD)) : { error: 'dist/steadysocket.umd.min.js missing' },
+  };
   out.usage = {};
   for (const name of names) {
     try {

@@ -19,42 +19,43 @@ const rot = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 const threadTime = async (b) =>
   (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
 
-// Renderer main-thread CPU per message (CDP ThreadTime), recorded alongside: the
+// Renderer main-thread CPU per message (CDP ThreadTime) is recorded alongside: the
 // cost the page pays, less disturbed by other processes than wall-clock time.
-const cpu = new Map();
-
 async function measure(b, arm, size, n) {
   const t0 = await threadTime(b);
   const ms = await b.page.evaluate(([a, s, c]) => window.bench.tpMeasure(a, s, c), [arm, size, n]);
   const t1 = await threadTime(b);
-  const k = `${arm}|${size}`;
-  if (!cpu.has(k)) cpu.set(k, []);
-  cpu.get(k).push(((t1 - t0) * 1e6) / n);
-  return (n * 1000) / ms;
+  return { thr: (n * 1000) / ms, cpu: ((t1 - t0) * 1e6) / n };
 }
 
 async function sandwich(b, base, others, size, n, rounds, warmup = 1) {
   const thr = Object.fromEntries([base, ...others].map((a) => [a, []]));
+  const cpu = Object.fromEntries([base, ...others].map((a) => [a, []]));
   const ratio = Object.fromEntries(others.map((a) => [a, []]));
+  const keep = (arm, m) => {
+    thr[arm].push(m.thr);
+    cpu[arm].push(m.cpu);
+  };
   for (let r = -warmup; r < rounds; r++) {
     let prev = await measure(b, base, size, n);
-    if (r >= 0) thr[base].push(prev);
+    if (r >= 0) keep(base, prev);
     for (const arm of rot(others, Math.max(r, 0))) {
-      const t = await measure(b, arm, size, n);
+      const m = await measure(b, arm, size, n);
       const next = await measure(b, base, size, n);
       if (r >= 0) {
-        thr[arm].push(t);
-        thr[base].push(next);
-        ratio[arm].push(t / ((prev + next) / 2));
+        keep(arm, m);
+        keep(base, next);
+        ratio[arm].push(m.thr / ((prev.thr + next.thr) / 2));
       }
       prev = next;
     }
   }
   const out = {};
   for (const a of [base, ...others]) {
-    out[a] = { msgsPerSec: median(thr[a]), cpuUsPerMsg: median(cpu.get(`${a}|${size}`)?.slice(warmup) ?? []) };
+    out[a] = { msgsPerSec: median(thr[a]), cpuUsPerMsg: median(cpu[a]) };
     if (ratio[a]) {
-      out[a].ratio = { median: median(ratio[a]), range: spread(ratio[a]), iqr: quartiles(ratio[a]), rounds: ratio[a].length };
+      const x = ratio[a];
+      out[a].ratio = { median: median(x), range: spread(x), iqr: quartiles(x), rounds: x.length };
     }
   }
   return out;
@@ -67,7 +68,6 @@ export async function runThroughput(b, names, { rounds, channel }) {
   const arms = ['raw', ...libs];
   if (channel) arms.push('channel', 'channel-raw');
   await b.cdp.send('Performance.enable');
-  cpu.clear();
   await b.page.evaluate(([u, a]) => window.bench.tpSetup(u, a), [b.srv.ws('/echo'), arms]);
   const out = { rounds, configs: CONFIGS };
   try {

@@ -125,6 +125,10 @@ export async function openBrowser({ steadyScript } = {}) {
       errors,
       isolated,
       version: browser.version(),
+      async reload() {
+        await page.goto(`${srv.origin}/`);
+        await page.waitForFunction(() => typeof window.bench === 'object', null, { timeout: 10000 });
+      },
       async close() {
         await browser.close().catch(() => {});
         await srv.close();

@@ -38,8 +38,11 @@ export function freshLibs(name) {
       return { SteadySocket: fresh(STEADY_CJS).SteadySocket };
     case 'reconnecting-websocket':
       return { RWS: fresh('reconnecting-websocket') };
-    case 'partysocket':
-      return { PartyWS: fresh('partysocket').WebSocket };
+    case 'partysocket': {
+      // partysocket 1.3.0's CommonJS build exports the ws module object as `WebSocket` (the ESM build the class)
+      const W = fresh('partysocket').WebSocket;
+      return { PartyWS: typeof W === 'function' ? W : W.default };
+    }
     case 'sockette':
       return { Sockette: fresh('sockette') };
     case 'websocket-ts':

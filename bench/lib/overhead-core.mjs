@@ -47,14 +47,30 @@ class FakeWS extends EventTarget {
     this.#on[type] = typeof fn === 'function' ? fn : undefined;
     if (this.#on[type]) this.addEventListener(type, this.#on[type]);
   }
-  set onopen(fn) { this.#prop('open', fn); }
-  get onopen() { return this.#on.open ?? null; }
-  set onmessage(fn) { this.#prop('message', fn); }
-  get onmessage() { return this.#on.message ?? null; }
-  set onclose(fn) { this.#prop('close', fn); }
-  get onclose() { return this.#on.close ?? null; }
-  set onerror(fn) { this.#prop('error', fn); }
-  get onerror() { return this.#on.error ?? null; }
+  set onopen(fn) {
+    this.#prop('open', fn);
+  }
+  get onopen() {
+    return this.#on.open ?? null;
+  }
+  set onmessage(fn) {
+    this.#prop('message', fn);
+  }
+  get onmessage() {
+    return this.#on.message ?? null;
+  }
+  set onclose(fn) {
+    this.#prop('close', fn);
+  }
+  get onclose() {
+    return this.#on.close ?? null;
+  }
+  set onerror(fn) {
+    this.#prop('error', fn);
+  }
+  get onerror() {
+    return this.#on.error ?? null;
+  }
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -139,7 +155,9 @@ export async function overheadBench({ libs, names, n, rounds, warmup = 2 }) {
       out[name] = { error: String(e?.message ?? e) };
     }
   }
-  const diffs = Object.fromEntries(arms.map((a) => [a.name, { in: [], out: [], bareIn: [], libIn: [], bareOut: [], libOut: [] }]));
+  const diffs = Object.fromEntries(
+    arms.map((a) => [a.name, { in: [], out: [], bareIn: [], libIn: [], bareOut: [], libOut: [] }]),
+  );
   for (let r = -warmup; r < rounds; r++) {
     for (let k = 0; k < arms.length; k++) {
       const arm = arms[(k + Math.max(r, 0)) % arms.length]; // rotate the order every round
@@ -172,8 +190,20 @@ export async function overheadBench({ libs, names, n, rounds, warmup = 2 }) {
   for (const arm of arms) {
     const d = diffs[arm.name];
     out[arm.name] = {
-      inbound: { median: med(d.in), min: Math.min(...d.in), max: Math.max(...d.in), bare: med(d.bareIn), lib: med(d.libIn) },
-      outbound: { median: med(d.out), min: Math.min(...d.out), max: Math.max(...d.out), bare: med(d.bareOut), lib: med(d.libOut) },
+      inbound: {
+        median: med(d.in),
+        min: Math.min(...d.in),
+        max: Math.max(...d.in),
+        bare: med(d.bareIn),
+        lib: med(d.libIn),
+      },
+      outbound: {
+        median: med(d.out),
+        min: Math.min(...d.out),
+        max: Math.max(...d.out),
+        bare: med(d.bareOut),
+        lib: med(d.libOut),
+      },
       raw: d,
     };
     try {
@@ -194,4 +224,78 @@ export async function driveOne({ libs, name, dir, n, reps }) {
   const per = [];
   for (let r = 0; r < reps; r++) per.push(dir === 'inbound' ? timeInbound(arm, ev, n) : timeOutbound(arm, payload, n));
   return med(per);
+}
+
+/**
+ * Channel path on the fake transport: steadysocket's channel('c').on/send vs the
+ * same envelope by hand on a bare fake (JSON.parse + channel check in a message
+ * listener; fake.send(JSON.stringify({ channel, data }))). ns per message added.
+ */
+export async function channelBench({ libs, n, rounds, warmup = 2 }) {
+  const obj = { id: 1, text: 'hello' };
+  const frame = JSON.stringify({ channel: 'c', data: obj });
+  const ev = new MessageEvent('message', { data: frame });
+  // the library arm
+  FakeWS.instances.length = 0;
+  const s = new libs.SteadySocket('ws://fake.invalid/', undefined, { WebSocket: FakeWS });
+  for (let i = 0; i < 200 && !FakeWS.instances.length; i++) await tick();
+  const fake = FakeWS.instances[0];
+  fake.readyState = 1;
+  fake.dispatchEvent(new Event('open'));
+  for (let i = 0; i < 5; i++) await tick();
+  const ch = s.channel('c');
+  const libSink = { n: 0, last: undefined };
+  ch.on(new Function('sink', 'return function (data) { sink.n++; sink.last = data; };')(libSink));
+  // the hand-written arm
+  const bare = new FakeWS('ws://fake.invalid/');
+  bare.readyState = 1;
+  const bareSink = { n: 0, last: undefined };
+  bare.addEventListener(
+    'message',
+    new Function(
+      'sink',
+      'return function (e) { const m = JSON.parse(e.data); if (m !== null && typeof m === "object" && m.channel === "c") { sink.n++; sink.last = m.data; } };',
+    )(bareSink),
+  );
+  const libSend = new Function('ch', 'o', 'n', 'for (let i = 0; i < n; i++) ch.send(o);');
+  const bareSend = new Function(
+    'f',
+    'o',
+    'n',
+    'for (let i = 0; i < n; i++) f.send(JSON.stringify({ channel: "c", data: o }));',
+  );
+  const libIn = makeDispatchLoop();
+  const bareIn = makeDispatchLoop();
+  const time = (fn) => {
+    gc();
+    const t0 = performance.now();
+    fn();
+    return ((performance.now() - t0) * 1e6) / n;
+  };
+  const d = { in: [], out: [] };
+  for (let r = -warmup; r < rounds; r++) {
+    const l0 = libSink.n;
+    const b0 = bareSink.n;
+    const f0 = fake.sent;
+    const g0 = bare.sent;
+    // alternate which arm runs first
+    const both = (lib, hand) => (r % 2 ? [time(lib), time(hand)] : [time(hand), time(lib)].reverse());
+    const [li, bi] = both(
+      () => libIn(fake, ev, n),
+      () => bareIn(bare, ev, n),
+    );
+    const [lo, bo] = both(
+      () => libSend(ch, obj, n),
+      () => bareSend(bare, obj, n),
+    );
+    if (libSink.n - l0 !== n || bareSink.n - b0 !== n) throw new Error('channel bench: messages lost');
+    if (fake.sent - f0 !== n || bare.sent - g0 !== n) throw new Error('channel bench: sends lost');
+    if (fake.last !== frame) throw new Error(`channel bench: codec produced ${String(fake.last).slice(0, 80)}`);
+    if (r < 0) continue;
+    d.in.push(li - bi);
+    d.out.push(lo - bo);
+  }
+  s.close();
+  const sum = (xs) => ({ median: med(xs), min: Math.min(...xs), max: Math.max(...xs) });
+  return { inbound: sum(d.in), outbound: sum(d.out) };
 }

@@ -5,7 +5,7 @@ import { WebSocket as PartyWS } from 'partysocket';
 import Sockette from 'sockette';
 import * as WebsocketTs from 'websocket-ts';
 import { makeAdapters } from '../lib/adapters.mjs';
-import { driveOne, overheadBench } from '../lib/overhead-core.mjs';
+import { channelBench, driveOne, overheadBench } from '../lib/overhead-core.mjs';
 
 const libs = () => ({ SteadySocket: globalThis.steadysocket?.SteadySocket, RWS, PartyWS, Sockette, WebsocketTs });
 const adapters = () => makeAdapters(libs());
@@ -18,8 +18,11 @@ function deadline(ms, what) {
   return { p, cancel: () => clearTimeout(timer) };
 }
 
-export function overhead(opts) {
-  return overheadBench({ libs: libs(), ...opts });
+export async function overhead(opts) {
+  const out = await overheadBench({ libs: libs(), ...opts });
+  if (libs().SteadySocket && opts.names.includes('steadysocket'))
+    out.channel = await channelBench({ libs: libs(), n: opts.n / 2, rounds: opts.rounds });
+  return out;
 }
 
 export function drive(opts) {
