@@ -2,7 +2,9 @@ import type { Data } from './queue';
 
 /** A decoded channel frame. */
 export interface Envelope {
+  /** the channel's name */
   channel: string;
+  /** the payload */
   data: unknown;
 }
 
@@ -12,7 +14,9 @@ export interface Envelope {
  * throw, and the socket reports that as an `error` event without crashing.
  */
 export interface ChannelCodec {
+  /** Make the frame that `channel(name).send(data)` sends. */
   encode(channel: string, data: unknown): Data;
+  /** Read an inbound frame: its channel and payload, or `undefined` when it is not a channel frame. */
   decode(frame: unknown): Envelope | undefined;
 }
 

@@ -3,48 +3,67 @@ import type { Data, DropReason } from './queue';
 
 /** `statechange`: the state moved from `from` to `to`. */
 export interface StateChangeEvent extends Event {
+  /** the state before */
   readonly from: State;
+  /** the state now */
   readonly to: State;
 }
 
 /** `reconnecting`: attempt number `attempt` will start in `delay` ms. */
 export interface ReconnectingEvent extends Event {
+  /** the attempt's number in the current run of failures, from 1 */
   readonly attempt: number;
+  /** ms until the attempt starts */
   readonly delay: number;
 }
 
 /** `drop`: a message handed to `send()` will not be sent. */
 export interface DropEvent extends Event {
+  /** the message, as passed to `send()` */
   readonly data: Data;
+  /** why: `'overflow'`, `'ttl'`, `'closed'`, `'giveup'` or `'disabled'` */
   readonly reason: DropReason;
 }
 
 /** `giveup`: `attempts` failed attempts in a row reached `maxRetries`. */
 export interface GiveUpEvent extends Event {
+  /** failed attempts in a row */
   readonly attempts: number;
 }
 
 /** `pong`: the server answered a heartbeat ping after `rtt` ms. */
 export interface PongEvent extends Event {
+  /** round-trip time of the ping, in ms */
   readonly rtt: number;
 }
 
 /** `error`: the native error event, or one of the library's own with the `error` that caused it. */
 export interface SteadyErrorEvent extends Event {
+  /** the cause, on the library's own errors (a timeout, a url function or codec that threw, …) */
   readonly error?: unknown;
+  /** the cause's message, on the library's own errors */
   readonly message?: string;
 }
 
 /** Every event a SteadySocket dispatches, by type. */
 export interface SteadySocketEventMap {
+  /** a connection is ready: native open, `beforeOpen` done, queued messages sent */
   open: Event;
+  /** a frame arrived (heartbeat pongs excepted) */
   message: MessageEvent;
+  /** a connection ended */
   close: CloseEvent;
+  /** the native error event, or one of the library's own */
   error: SteadyErrorEvent;
+  /** `state` changed */
   statechange: StateChangeEvent;
+  /** a retry is scheduled */
   reconnecting: ReconnectingEvent;
+  /** a message handed to `send()` will not be sent */
   drop: DropEvent;
+  /** `maxRetries` failed attempts in a row; the socket is closed */
   giveup: GiveUpEvent;
+  /** a heartbeat answer arrived */
   pong: PongEvent;
 }
 

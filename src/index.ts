@@ -18,6 +18,7 @@ export type {
   HeartbeatSettings,
   QueueSettings,
   ReconnectOptions,
+  BinaryType,
   SteadySocketOptions,
   WebSocketConstructor,
 } from './options';

@@ -1,7 +1,18 @@
 /** What the network watcher listens to; `window` and `document` in a browser. */
 export interface NetworkTarget {
-  window?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & { navigator?: { onLine?: boolean } };
-  document?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & { visibilityState?: string };
+  /** dispatches `online`, `offline` and `pageshow` */
+  window?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & {
+    /** `navigator.onLine === false` means offline when the socket starts */
+    navigator?: {
+      /** the browser's idea of being online */
+      onLine?: boolean;
+    };
+  };
+  /** dispatches `visibilitychange` */
+  document?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & {
+    /** `'hidden'` while the page is in the background */
+    visibilityState?: string;
+  };
 }
 
 export interface NetworkHandlers {

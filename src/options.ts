@@ -3,13 +3,23 @@ import { jsonEnvelope } from './channels';
 import type { NetworkTarget } from './network';
 import type { Data, Overflow } from './queue';
 
-/** The constructor of a WebSocket implementation: the browser's, `ws`, undici's, or a test double. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+/** How binary frames are delivered: the DOM's `BinaryType`, spelled out so Node projects need no DOM lib. */
+export type BinaryType = 'blob' | 'arraybuffer';
+
+/**
+ * The constructor of a WebSocket implementation: the browser's, `ws`, undici's, or a test double.
+ * Instances are typed loosely on purpose: `ws` and mocks declare members differently from the DOM's
+ * `WebSocket` (ws's `binaryType` includes `'nodebuffer'`), and must still be accepted without a cast.
+ */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => object;
 
 /** The `close` event a reconnect decision is made on. */
 export interface CloseInfo {
+  /** the close code (1006 when the connection was lost without a close frame) */
   readonly code: number;
+  /** the close reason the peer sent, or the library's (`'heartbeat timeout'`, `'connect timeout'`) */
   readonly reason: string;
+  /** whether the closing handshake completed */
   readonly wasClean: boolean;
 }
 

@@ -8,7 +8,7 @@ import type { Input, State } from './machine';
 import { READY_STATE, transition } from './machine';
 import type { NetworkTarget } from './network';
 import { browserTarget, isOffline, watchNetwork } from './network';
-import type { CloseInfo, Resolved, SteadySocketOptions } from './options';
+import type { BinaryType, CloseInfo, Resolved, SteadySocketOptions } from './options';
 import { FATAL_CODES, normalizeOptions } from './options';
 import type { Data, DropReason } from './queue';
 import { byteLength, SendQueue } from './queue';
@@ -18,7 +18,8 @@ import { checkProtocols, checkUrl, syntaxError } from './url';
 /** Channel names mapped to their payload types, for `new SteadySocket<Channels>()`. */
 export type ChannelMap = Record<string, unknown>;
 
-type Listener = EventListenerOrEventListenerObject;
+// spelled out rather than the DOM's EventListenerOrEventListenerObject: the .d.ts must not need the DOM lib
+type Listener = ((ev: Event) => unknown) | { handleEvent(ev: Event): unknown };
 /** A registered listener: function or object, capture flag, once, removed, abort wiring. */
 interface Entry {
   f: Listener;
@@ -70,9 +71,13 @@ const Base: typeof EventTarget = typeof EventTarget === 'function' ? EventTarget
  * socket.send('hello'); // queued until the connection opens
  */
 export class SteadySocket<Channels extends object = ChannelMap> extends Base {
+  /** `readyState` while connecting or waiting for a retry: 0 */
   static readonly CONNECTING: 0 = 0;
+  /** `readyState` while open: 1 */
   static readonly OPEN: 1 = 1;
+  /** `readyState` during the closing handshake after `close()`: 2 */
   static readonly CLOSING: 2 = 2;
+  /** `readyState` when closed for good: 3 */
   static readonly CLOSED: 3 = 3;
 
   /** Round-trip time of the last heartbeat ping, in ms; `undefined` before the first pong. */
@@ -171,6 +176,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   get binaryType(): BinaryType {
     return this._binaryType;
   }
+  /** Change how binary frames are delivered, for the current connection and every later one. */
   set binaryType(value: BinaryType) {
     this._binaryType = value;
     if (this._ws) this._ws.binaryType = value;
@@ -262,6 +268,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
 
   // ── events, with the native EventTarget's semantics ──────────────────
 
+  /**
+   * Listen for an event, with the native semantics: a listener is added once per
+   * (type, listener, capture), `once` removes it after the first call, `signal` removes it on abort,
+   * and objects with `handleEvent` work. A listener that throws is reported and never breaks the socket.
+   */
   override addEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
     listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
@@ -283,6 +294,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     }
   }
 
+  /** Remove a listener added with the same type, listener and capture flag. */
   override removeEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
     listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
@@ -444,7 +456,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   private _dial(url: string | URL, protocols: string | string[] | undefined): void {
     try {
       const href = (this._href = checkUrl(url, base()));
-      const ws: NativeSocket = new this._o.WebSocket(href, protocols === undefined ? undefined : checkProtocols(protocols));
+      const ws = new this._o.WebSocket(href, protocols === undefined ? undefined : checkProtocols(protocols)) as NativeSocket;
       ws.binaryType = this._binaryType;
       this._ws = ws;
       ws.onopen = (e) => this._opened(ws, e);
@@ -556,6 +568,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     if (err !== undefined) this._error(err);
     this._detach();
     if (closing) {
+      // readyState is already CLOSED while `close` listeners run, as with the native socket
+      this._set('end');
       this._fire('close', ev);
       return this._end('closed');
     }
@@ -573,12 +587,14 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
       }
     }
     const giveup = again && this._retries >= r.maxRetries;
-    if (again && !giveup) this._set('retry');
+    const stay = again && !giveup;
+    // enter the next state first, so close listeners see 'connecting' (a retry follows) or 'closed'
+    this._set(stay ? 'retry' : 'end');
     const id = this._id;
     if (had) this._fire('close', ev);
     // a close listener called open(), close() or reconnect(): that wins
-    if (id !== this._id || this._state === 'closed') return;
-    if (!again || giveup) return this._end(giveup ? 'giveup' : 'closed');
+    if (id !== this._id) return;
+    if (!stay) return this._end(giveup ? 'giveup' : 'closed');
     // the first retry after a stable connection (or after the first attempt) waits about minDelay, then the wait grows
     this._schedule(delayFor(++this._step, r, o.random()));
   }

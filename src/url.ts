@@ -1,6 +1,10 @@
+/** A url as the native constructor takes it. */
 export type UrlLike = string | URL;
+/** A url, or a function (sync or async) called before every connection attempt. */
 export type UrlProvider = UrlLike | (() => UrlLike | Promise<UrlLike>);
+/** Subprotocols as the native constructor takes them. */
 export type Protocols = string | string[];
+/** Subprotocols, or a function (sync or async) called before every connection attempt. */
 export type ProtocolsProvider = Protocols | (() => Protocols | Promise<Protocols>);
 
 /** The error the native constructor throws for a bad url or protocol: a DOMException named SyntaxError. */

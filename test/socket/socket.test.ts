@@ -687,8 +687,28 @@ describe('close() and leaks', () => {
     expect(s.state).toBe('closing');
     expect(s.readyState).toBe(2);
     FakeSocket.last.drop(1000, 'done', true);
-    expect(log).toEqual(['statechange:open>closing', 'close:1000', 'statechange:closing>closed']);
+    expect(log).toEqual(['statechange:open>closing', 'statechange:closing>closed', 'close:1000']);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    ['close()', 3],
+    ['a fatal code', 3],
+    ['giveup', 3],
+    ['a drop that will be retried', 0],
+  ])('readyState inside close listeners after %s is %i', (how, expected) => {
+    const s = make({ reconnect: { maxRetries: how === 'giveup' ? 1 : Infinity } });
+    let seen = -1;
+    s.onclose = () => (seen = s.readyState);
+    if (how === 'giveup') FakeSocket.last.fail();
+    else {
+      FakeSocket.last.accept();
+      if (how === 'close()') {
+        s.close();
+        FakeSocket.last.drop(1000);
+      } else FakeSocket.last.drop(how === 'a fatal code' ? 4401 : 1006);
+    }
+    expect(seen).toBe(expected);
   });
 
   it('a peer that never finishes the closing handshake does not hold the socket in closing', () => {
