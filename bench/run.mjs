@@ -66,6 +66,7 @@ const newestSrc = (() => {
 if (haveDist && newestSrc > distTime) log('warning: src/ is newer than dist/ (pass --build to rebuild)');
 const libs = haveDist ? NAMES.slice(1) : PEERS; // steadysocket and peers
 const gitRev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+const srcDirty = !!spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
 
 // ---- run ------------------------------------------------------------------------
 const R = {};
@@ -121,7 +122,7 @@ out.push(
   `- date: ${new Date().toISOString()}`,
   `- machine: ${m.cpu}, ${m.cores} cores, ${m.os}`,
   `- node ${m.node}, chromium ${m.chromium}`,
-  `- steadysocket: ${haveDist ? `dist/ built from ${gitRev ?? '?'}${newestSrc > distTime ? ' (src/ changed since the build)' : ''}` : 'not built'}`,
+  `- steadysocket: ${haveDist ? `dist/ built from ${gitRev ?? '?'}${srcDirty ? ' plus uncommitted src/ changes' : ''}${newestSrc > distTime ? ' (src/ changed since the build)' : ''}` : 'not built'}`,
   `- command: \`node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}\`, ${fmt(totalSec, 0)} s in total (${Object.entries(
     timings,
   )
