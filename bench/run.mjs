@@ -66,7 +66,10 @@ const newestSrc = (() => {
 if (haveDist && newestSrc > distTime) log('warning: src/ is newer than dist/ (pass --build to rebuild)');
 const libs = haveDist ? NAMES.slice(1) : PEERS; // steadysocket and peers
 const gitRev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
-const srcDirty = !!spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+const srcDirty = !!spawnSync('git', ['status', '--porcelain', '--', 'src'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+}).stdout?.trim();
 
 // ---- run ------------------------------------------------------------------------
 const R = {};
