@@ -9,7 +9,24 @@ const steps = [
   ['build', 'npx', ['rollup', '-c', '--silent']],
   ['typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['size budget', 'node', ['scripts/size.mjs', '--check']],
-  ['unit, socket, integration, types, package', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'socket', '--project', 'integration', '--project', 'types', '--project', 'package']],
+  [
+    'unit, socket, integration, types, package',
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--project',
+      'unit',
+      '--project',
+      'socket',
+      '--project',
+      'integration',
+      '--project',
+      'types',
+      '--project',
+      'package',
+    ],
+  ],
   ['browser', 'npx', ['vitest', 'run', '--project', 'browser']],
 ];
 if (existsSync('scripts/lint.mjs')) steps.splice(3, 0, ['lint', 'node', ['scripts/lint.mjs']]);

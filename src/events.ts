@@ -95,7 +95,16 @@ export class SteadyMessageEvent<T = unknown> {
     if (Object.hasOwn(proto, 'type')) return;
     if (g.MessageEvent) Object.setPrototypeOf(proto, g.MessageEvent.prototype);
     // answer what the prototype's getters would read from a real event
-    const fixed = { type: 'message', eventPhase: 2, isTrusted: false, bubbles: false, cancelable: false, composed: false, defaultPrevented: false, returnValue: true };
+    const fixed = {
+      type: 'message',
+      eventPhase: 2,
+      isTrusted: false,
+      bubbles: false,
+      cancelable: false,
+      composed: false,
+      defaultPrevented: false,
+      returnValue: true,
+    };
     for (const [k, value] of Object.entries(fixed)) Object.defineProperty(proto, k, { value });
     for (const k of ['origin', 'lastEventId', 'ports', 'source', 'timeStamp'] as const) {
       Object.defineProperty(proto, k, {

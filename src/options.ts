@@ -189,10 +189,14 @@ export interface Resolved {
   binaryType: BinaryType;
   connectTimeout: number;
   startClosed: boolean;
-  reconnect: { [K in Exclude<keyof ReconnectOptions, 'shouldReconnect'>]-?: number } & { shouldReconnect: ReconnectOptions['shouldReconnect'] };
+  reconnect: { [K in Exclude<keyof ReconnectOptions, 'shouldReconnect'>]-?: number } & {
+    shouldReconnect: ReconnectOptions['shouldReconnect'];
+  };
   reconnecting: boolean;
   queue: { max: number; maxBytes: number; overflow: Overflow; ttl: number } | undefined;
-  heartbeat: { interval: number; timeout: number; message: Data | (() => Data); isPong: (data: unknown) => boolean } | undefined;
+  heartbeat:
+    | { interval: number; timeout: number; message: Data | (() => Data); isPong: (data: unknown) => boolean }
+    | undefined;
   /** `true`: the browser's window and document, looked up when the socket starts */
   network: boolean | NetworkTarget;
   beforeOpen: SteadySocketOptions['beforeOpen'];
@@ -253,7 +257,9 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
 };
 
 const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
-  throw new Err(`SteadySocket: option '${name}' must be ${rule}, got ${typeof v == 'function' ? 'a function' : String(v)}`);
+  throw new Err(
+    `SteadySocket: option '${name}' must be ${rule}, got ${typeof v === 'function' ? 'a function' : String(v)}`,
+  );
 };
 
 /**
@@ -267,7 +273,8 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
   const out: Record<string, unknown> = {};
   for (const k in spec) out[k] = spec[k]![0];
   if (given === undefined || (group && given === true)) return out;
-  if (typeof given != 'object' || !given || Array.isArray(given)) fail(TypeError, group || 'options', 'an object', given);
+  if (typeof given !== 'object' || !given || Array.isArray(given))
+    fail(TypeError, group || 'options', 'an object', given);
   for (const [k, v] of Object.entries(given as object)) {
     const name = group ? `${group}.${k}` : k;
     const rule = spec[k];
@@ -275,14 +282,18 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
     if (v === undefined) continue;
     const [d, min, max] = rule!;
     if (max !== undefined) {
-      if (typeof v != 'number') fail(TypeError, name, 'a number', v);
-      if (!(v >= min! && (v <= Math.abs(max) || (max < 0 && v == Infinity)))) {
+      if (typeof v !== 'number') fail(TypeError, name, 'a number', v);
+      if (!(v >= min! && (v <= Math.abs(max) || (max < 0 && v === Infinity)))) {
         fail(RangeError, name, `a number from ${min} to ${Math.abs(max)}${max < 0 ? ' or Infinity' : ''}`, v);
       }
-    } else if (d === undefined || typeof d == 'function') {
-      if (typeof v != 'function') fail(TypeError, name, 'a function', v);
-    } else if (typeof d == 'boolean' && typeof v != 'boolean' && (k == 'startClosed' || typeof v != 'object' || !v)) {
-      fail(TypeError, name, k == 'startClosed' ? 'a boolean' : 'a boolean or an object', v);
+    } else if (d === undefined || typeof d === 'function') {
+      if (typeof v !== 'function') fail(TypeError, name, 'a function', v);
+    } else if (
+      typeof d === 'boolean' &&
+      typeof v !== 'boolean' &&
+      (k === 'startClosed' || typeof v !== 'object' || !v)
+    ) {
+      fail(TypeError, name, k === 'startClosed' ? 'a boolean' : 'a boolean or an object', v);
     }
     out[k] = v;
   }
@@ -296,18 +307,22 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
 export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   const o = resolve('', options);
   o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (typeof o.WebSocket != 'function') fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
+  if (typeof o.WebSocket !== 'function')
+    fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
   // 'nodebuffer' and 'fragments' are the ws package's own
   if (!['blob', 'arraybuffer', 'nodebuffer', 'fragments'].includes(o.binaryType)) {
     fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
   }
-  if (typeof o.channels?.encode != 'function' || typeof o.channels.decode != 'function') {
+  if (typeof o.channels?.encode !== 'function' || typeof o.channels.decode !== 'function') {
     fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);
   }
   const r = (o.reconnect = resolve('reconnect', o.reconnect || {}));
   if (r.maxDelay < r.minDelay) {
     // a minDelay above the default cap raises the cap; an explicit smaller maxDelay is a mistake
-    if ((o.reconnect as ReconnectOptions).maxDelay !== undefined && (options?.reconnect as ReconnectOptions)?.maxDelay !== undefined) {
+    if (
+      (o.reconnect as ReconnectOptions).maxDelay !== undefined &&
+      (options?.reconnect as ReconnectOptions)?.maxDelay !== undefined
+    ) {
       fail(RangeError, 'reconnect.maxDelay', `≥ minDelay (${r.minDelay})`, r.maxDelay);
     }
     r.maxDelay = r.minDelay;

@@ -1,5 +1,5 @@
 import { delayFor } from './backoff';
-import type { Channel } from './channels';
+import type { Channel, Envelope } from './channels';
 import type { SteadySocketEventMap } from './events';
 import { makeEvent, SteadyMessageEvent } from './events';
 import type { Heartbeat } from './heartbeat';
@@ -8,7 +8,7 @@ import type { Input, State } from './machine';
 import { READY_STATE, transition } from './machine';
 import type { NetworkTarget } from './network';
 import { browserTarget, isOffline, watchNetwork } from './network';
-import type { BinaryType, CloseInfo, Resolved, SteadySocketOptions } from './options';
+import type { BinaryType, Resolved, SteadySocketOptions } from './options';
 import { FATAL_CODES, normalizeOptions } from './options';
 import type { Data, DropReason } from './queue';
 import { byteLength, SendQueue } from './queue';
@@ -58,7 +58,8 @@ const closeEvent = (code: number, reason: string, wasClean = false) =>
 
 // Extending EventTarget keeps `instanceof EventTarget` true; dispatch itself is
 // our own (see #emit). Guarded so the module loads where EventTarget is missing.
-const Base: typeof EventTarget = typeof EventTarget === 'function' ? EventTarget : (Object as unknown as typeof EventTarget);
+const Base: typeof EventTarget =
+  typeof EventTarget === 'function' ? EventTarget : (Object as unknown as typeof EventTarget);
 
 /**
  * A WebSocket that stays connected: a drop-in for the native `WebSocket` that
@@ -70,6 +71,7 @@ const Base: typeof EventTarget = typeof EventTarget === 'function' ? EventTarget
  * socket.addEventListener('message', (e) => console.log(e.data));
  * socket.send('hello'); // queued until the connection opens
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below only declares what the static block defines on the prototype
 export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   /** `readyState` while connecting or waiting for a retry: 0 */
   static readonly CONNECTING: 0 = 0;
@@ -108,7 +110,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
   private _l: Record<string, Entry[]> = Object.create(null);
   /** on* handlers by type: [handler, its entry in _l] */
-  private _h: Record<string, [Function, Entry] | undefined> = Object.create(null);
+  private _h: Record<string, [(this: unknown, ev: Event) => unknown, Entry] | undefined> = Object.create(null);
   /** channel handlers by name, copy-on-write like _l */
   private _ch = new Map<string, Handler[]>();
   /** reused descriptors that point an event's target at this socket */
@@ -136,7 +138,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     this._binaryType = o.binaryType;
     this._td = { target: { value: this, configurable: true }, currentTarget: { value: this, configurable: true } };
     if (o.queue) this._q = new SendQueue(o.queue, o.now, (data, reason) => this._drop(data, reason));
-    if (!o.startClosed) this._restart(undefined, undefined, typeof url === 'function' || typeof protocols === 'function');
+    if (!o.startClosed)
+      this._restart(undefined, undefined, typeof url === 'function' || typeof protocols === 'function');
   }
 
   // ── state ────────────────────────────────────────────────────────────
@@ -248,14 +251,14 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
    * chat.send({ text: 'hi' });
    */
   channel<K extends keyof Channels & string>(name: K): Channel<Channels[K]> {
-    if (typeof name != 'string') throw new TypeError('SteadySocket: channel name must be a string');
+    if (typeof name !== 'string') throw new TypeError('SteadySocket: channel name must be a string');
     const codec = this._o.channels;
     const map = this._ch;
     return {
       name,
       send: (data) => this.send(codec.encode(name, data)),
       on: (handler) => {
-        if (typeof handler != 'function') throw new TypeError('SteadySocket: channel handler must be a function');
+        if (typeof handler !== 'function') throw new TypeError('SteadySocket: channel handler must be a function');
         const h = handler as Handler;
         map.set(name, [...(map.get(name) ?? []), h]);
         return () => {
@@ -275,11 +278,18 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
    */
   override addEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
-    listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
+    listener:
+      | ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown)
+      | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
+      | null,
     options?: boolean | AddEventListenerOptions,
   ): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
-  override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void {
+  override addEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
     if (!listener) return;
     const opts = typeof options === 'object' && options ? options : {};
     const c = typeof options === 'boolean' ? options : !!opts.capture;
@@ -297,11 +307,18 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   /** Remove a listener added with the same type, listener and capture flag. */
   override removeEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
-    listener: ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown) | { handleEvent(ev: SteadySocketEventMap[K]): unknown } | null,
+    listener:
+      | ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown)
+      | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
+      | null,
     options?: boolean | EventListenerOptions,
   ): void;
   override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
-  override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void {
+  override removeEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
     const c = typeof options === 'boolean' ? options : !!options?.capture;
     const entry = listener && this._find(type, listener, c);
     if (entry) this._remove(type, entry);
@@ -437,7 +454,14 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     const id = ++this._id;
     this._wait = false;
     const o = this._o;
-    this._timer(() => this._over(closeEvent(1006, 'connect timeout'), new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`)), o.connectTimeout);
+    this._timer(
+      () =>
+        this._over(
+          closeEvent(1006, 'connect timeout'),
+          new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`),
+        ),
+      o.connectTimeout,
+    );
     try {
       const url = typeof this._url === 'function' ? this._url() : this._url;
       const p = this._protocols;
@@ -456,7 +480,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   private _dial(url: string | URL, protocols: string | string[] | undefined): void {
     try {
       const href = (this._href = checkUrl(url, base()));
-      const ws = new this._o.WebSocket(href, protocols === undefined ? undefined : checkProtocols(protocols)) as NativeSocket;
+      const ws = new this._o.WebSocket(
+        href,
+        protocols === undefined ? undefined : checkProtocols(protocols),
+      ) as NativeSocket;
       ws.binaryType = this._binaryType;
       this._ws = ws;
       ws.onopen = (e) => this._opened(ws, e);
@@ -538,7 +565,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   }
 
   private _channel(e: MessageEvent): void {
-    let env;
+    let env: Envelope | undefined;
     try {
       env = this._o.channels.decode(e.data);
     } catch (err) {
@@ -636,15 +663,17 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   // An on* handler keeps the place in the listener list where it was first
   // set, like the native event handler attributes.
   static {
-    const proto = this.prototype;
-    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach((k, i) => Object.defineProperty(proto, k, { value: i }));
+    const proto = SteadySocket.prototype;
+    for (const [i, k] of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].entries())
+      Object.defineProperty(proto, k, { value: i });
     for (const type of ['open', 'message', 'close', 'error']) {
       Object.defineProperty(proto, `on${type}`, {
         get(this: SteadySocket) {
           return this._h[type]?.[0] ?? null;
         },
-        set(this: SteadySocket, fn: unknown) {
+        set(this: SteadySocket, value: unknown) {
           const h = this._h[type];
+          const fn = value as (this: unknown, ev: Event) => unknown;
           if (typeof fn !== 'function') {
             if (h) this._remove(type, h[1]);
             this._h[type] = undefined;

@@ -9,7 +9,9 @@ export type ProtocolsProvider = Protocols | (() => Protocols | Promise<Protocols
 
 /** The error the native constructor throws for a bad url or protocol: a DOMException named SyntaxError. */
 export const syntaxError = (message: string, name = 'SyntaxError'): Error =>
-  typeof DOMException === 'function' ? new DOMException(message, name) : Object.assign(new SyntaxError(message), { name });
+  typeof DOMException === 'function'
+    ? new DOMException(message, name)
+    : Object.assign(new SyntaxError(message), { name });
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

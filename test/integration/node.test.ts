@@ -208,24 +208,32 @@ describe('Node with ws', () => {
     await sleep(300);
     expect(srv.handshakes).toHaveLength(before);
     // only Node's own handles and the server's remain: no Timeout from the library
-    const timers = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'Timeout');
+    const timers = (process as unknown as { getActiveResourcesInfo(): string[] })
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'Timeout');
     expect(timers).toEqual([]);
   });
 
   it('importing touches no browser global, and network handling is a no-op without window', async () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
     const mod = await import('../../src/index');
-    const s = new mod.SteadySocket('ws://127.0.0.1:9/', undefined, { WebSocket: WebSocket as never, startClosed: true });
+    const s = new mod.SteadySocket('ws://127.0.0.1:9/', undefined, {
+      WebSocket: WebSocket as never,
+      startClosed: true,
+    });
     expect(s.state).toBe('closed');
   });
 
-  it.runIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')('uses the global WebSocket (Node 22+)', async () => {
-    const srv = await startServer();
-    const s = new SteadySocket(srv.url);
-    cleanups.push(() => s.close());
-    await next(s, 'open');
-    expect(s.readyState).toBe(1);
-  });
+  it.runIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')(
+    'uses the global WebSocket (Node 22+)',
+    async () => {
+      const srv = await startServer();
+      const s = new SteadySocket(srv.url);
+      cleanups.push(() => s.close());
+      await next(s, 'open');
+      expect(s.readyState).toBe(1);
+    },
+  );
 
   it('without a WebSocket on Node 20 the constructor says what to pass', () => {
     if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function') return;

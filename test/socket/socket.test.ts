@@ -16,18 +16,26 @@ const make = (options: Opts = {}, url: ConstructorParameters<typeof SteadySocket
   });
 
 /** Record every event of the given types as "type" or "type:detail". */
-const record = (s: SteadySocket, types = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong']) => {
+const record = (
+  s: SteadySocket,
+  types = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong'],
+) => {
   const log: string[] = [];
   for (const t of types) {
     s.addEventListener(t, (e: Event) => {
       const x = e as Event & Record<string, unknown>;
       const detail =
-        t === 'statechange' ? `${x.from}>${x.to}`
-        : t === 'message' ? String(x.data)
-        : t === 'close' ? String(x.code)
-        : t === 'reconnecting' ? `${x.attempt}@${x.delay}`
-        : t === 'drop' ? `${String(x.data)}/${x.reason}`
-        : '';
+        t === 'statechange'
+          ? `${x.from}>${x.to}`
+          : t === 'message'
+            ? String(x.data)
+            : t === 'close'
+              ? String(x.code)
+              : t === 'reconnecting'
+                ? `${x.attempt}@${x.delay}`
+                : t === 'drop'
+                  ? `${String(x.data)}/${x.reason}`
+                  : '';
       log.push(detail ? `${t}:${detail}` : t);
     });
   }
@@ -72,7 +80,8 @@ describe('connection and state', () => {
   it('re-emits the native events with target and currentTarget pointing at the wrapper', () => {
     const s = make();
     const seen: [string, unknown, unknown][] = [];
-    for (const t of ['open', 'message', 'error', 'close']) s.addEventListener(t, (e) => seen.push([e.type, e.target, e.currentTarget]));
+    for (const t of ['open', 'message', 'error', 'close'])
+      s.addEventListener(t, (e) => seen.push([e.type, e.target, e.currentTarget]));
     FakeSocket.last.accept();
     FakeSocket.last.receive('hello');
     FakeSocket.last.fail();
@@ -128,7 +137,14 @@ describe('reconnect', () => {
     }
     // base 100, 200, 400, 800, 1000, 1000; random≈1 takes jitter off half of each
     expect(delays).toEqual([50, 100, 200, 400, 500, 500]);
-    expect(log.map((l) => l.split('@')[0])).toEqual(['reconnecting:1', 'reconnecting:2', 'reconnecting:3', 'reconnecting:4', 'reconnecting:5', 'reconnecting:6']);
+    expect(log.map((l) => l.split('@')[0])).toEqual([
+      'reconnecting:1',
+      'reconnecting:2',
+      'reconnecting:3',
+      'reconnecting:4',
+      'reconnecting:5',
+      'reconnecting:6',
+    ]);
     expect(s.retryCount).toBe(6);
   });
 
@@ -518,7 +534,12 @@ describe('heartbeat', () => {
 
   it('custom message and isPong', () => {
     const s = make({
-      heartbeat: { interval: 100, timeout: 100, message: () => JSON.stringify({ t: 'hb' }), isPong: (d) => d === '{"t":"hb"}' },
+      heartbeat: {
+        interval: 100,
+        timeout: 100,
+        message: () => JSON.stringify({ t: 'hb' }),
+        isPong: (d) => d === '{"t":"hb"}',
+      },
     });
     const pong = vi.fn();
     s.addEventListener('pong', pong);
@@ -651,7 +672,12 @@ describe('event listener semantics', () => {
     log.mockRestore();
     expect(calls).toEqual(['a', 'b']);
     expect(s.state).toBe('open');
-    expect(reported.map(String)).toEqual(['Error: listener bug', 'Error: handler bug', 'Error: listener bug', 'Error: handler bug']);
+    expect(reported.map(String)).toEqual([
+      'Error: listener bug',
+      'Error: handler bug',
+      'Error: listener bug',
+      'Error: handler bug',
+    ]);
   });
 
   it('stopImmediatePropagation stops the remaining listeners', () => {
@@ -729,29 +755,32 @@ describe('close() and leaks', () => {
     expect(s.state).toBe('connecting');
   });
 
-  it.each(['connecting', 'waiting', 'open', 'closing'])('after close() from %s: no timer, no listener, no reconnect', (phase) => {
-    const win = new CountingTarget();
-    const doc = new CountingTarget();
-    const s = make({ network: { window: win, document: doc }, heartbeat: true });
-    if (phase !== 'connecting') {
-      if (phase === 'waiting') FakeSocket.last.fail();
-      else FakeSocket.last.accept();
-    }
-    if (phase === 'closing') s.close();
-    s.close();
-    if (phase === 'open' || phase === 'closing') {
-      expect(s.state).toBe('closing');
-      FakeSocket.last.drop(1000);
-    }
-    expect(s.state).toBe('closed');
-    expect(vi.getTimerCount()).toBe(0);
-    expect(win.adds + doc.adds).toBeGreaterThan(0);
-    expect(win.removes + doc.removes).toBe(win.adds + doc.adds);
-    for (const f of FakeSocket.all) expect(f.detached).toBe(true);
-    const n = FakeSocket.all.length;
-    vi.advanceTimersByTime(120_000);
-    expect(FakeSocket.all).toHaveLength(n);
-  });
+  it.each(['connecting', 'waiting', 'open', 'closing'])(
+    'after close() from %s: no timer, no listener, no reconnect',
+    (phase) => {
+      const win = new CountingTarget();
+      const doc = new CountingTarget();
+      const s = make({ network: { window: win, document: doc }, heartbeat: true });
+      if (phase !== 'connecting') {
+        if (phase === 'waiting') FakeSocket.last.fail();
+        else FakeSocket.last.accept();
+      }
+      if (phase === 'closing') s.close();
+      s.close();
+      if (phase === 'open' || phase === 'closing') {
+        expect(s.state).toBe('closing');
+        FakeSocket.last.drop(1000);
+      }
+      expect(s.state).toBe('closed');
+      expect(vi.getTimerCount()).toBe(0);
+      expect(win.adds + doc.adds).toBeGreaterThan(0);
+      expect(win.removes + doc.removes).toBe(win.adds + doc.adds);
+      for (const f of FakeSocket.all) expect(f.detached).toBe(true);
+      const n = FakeSocket.all.length;
+      vi.advanceTimersByTime(120_000);
+      expect(FakeSocket.all).toHaveLength(n);
+    },
+  );
 
   it('close() then open() works again', () => {
     const s = make();

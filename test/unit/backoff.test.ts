@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { BackoffOptions } from '../../src/backoff';
 import { delayFor } from '../../src/backoff';
 
-const opts = (o: Partial<BackoffOptions> = {}): BackoffOptions => ({ minDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0, ...o });
+const opts = (o: Partial<BackoffOptions> = {}): BackoffOptions => ({
+  minDelay: 1000,
+  maxDelay: 30000,
+  factor: 2,
+  jitter: 0,
+  ...o,
+});
 
 describe('delayFor without jitter', () => {
   it('starts at minDelay for the first attempt', () => {
@@ -15,7 +21,9 @@ describe('delayFor without jitter', () => {
   });
 
   it('factor 1 keeps the delay constant', () => {
-    expect([1, 2, 10, 100].map((n) => delayFor(n, opts({ factor: 1, minDelay: 750 }), 0))).toEqual([750, 750, 750, 750]);
+    expect([1, 2, 10, 100].map((n) => delayFor(n, opts({ factor: 1, minDelay: 750 }), 0))).toEqual([
+      750, 750, 750, 750,
+    ]);
   });
 
   it('caps at maxDelay', () => {
@@ -26,7 +34,9 @@ describe('delayFor without jitter', () => {
   });
 
   it('a minDelay above nothing: minDelay == maxDelay is constant', () => {
-    expect([1, 2, 3].map((n) => delayFor(n, opts({ minDelay: 5000, maxDelay: 5000 }), 0.9))).toEqual([5000, 5000, 5000]);
+    expect([1, 2, 3].map((n) => delayFor(n, opts({ minDelay: 5000, maxDelay: 5000 }), 0.9))).toEqual([
+      5000, 5000, 5000,
+    ]);
   });
 
   it('attempt 0 or below is treated as the first', () => {
@@ -101,7 +111,9 @@ describe('delayFor with jitter', () => {
     const buckets = new Map<number, number>();
     for (const d of delays) buckets.set(Math.floor(d / 1000), (buckets.get(Math.floor(d / 1000)) ?? 0) + 1);
     const busiest = Math.max(...buckets.values());
-    console.log(`backoff spread: 1000 clients at attempt 10: min ${min} ms, max ${max} ms, ${distinct} distinct, busiest 1 s bucket ${busiest}`);
+    console.log(
+      `backoff spread: 1000 clients at attempt 10: min ${min} ms, max ${max} ms, ${distinct} distinct, busiest 1 s bucket ${busiest}`,
+    );
     expect(min).toBeGreaterThanOrEqual(15000);
     expect(max).toBeLessThanOrEqual(30000);
     // expected width ~15000; the chance of less than 12000 from 1000 uniform draws is negligible (< 1e-90)

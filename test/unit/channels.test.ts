@@ -120,7 +120,7 @@ describe('jsonEnvelope.decode never throws and says undefined for non-channel fr
 
   it('seeded random garbage never throws and is never taken for a frame', () => {
     let seed = 1234567;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
     const alphabet = '{}[]":,\\ channeldat0123456789-.eE+truefalsenull\ud800\u00e9\n';
     let found = 0;
     for (let i = 0; i < 5000; i++) {

@@ -20,7 +20,9 @@ describe('makeEvent', () => {
   it('can be dispatched on an EventTarget', () => {
     const t = new EventTarget();
     const seen: unknown[] = [];
-    t.addEventListener('statechange', (e) => seen.push([(e as Event & { from: string }).from, (e as Event & { to: string }).to]));
+    t.addEventListener('statechange', (e) =>
+      seen.push([(e as Event & { from: string }).from, (e as Event & { to: string }).to]),
+    );
     t.dispatchEvent(makeEvent('statechange', { from: 'closed', to: 'connecting' }));
     expect(seen).toEqual([['closed', 'connecting']]);
   });

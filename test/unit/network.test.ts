@@ -14,7 +14,11 @@ class CountingTarget extends EventTarget {
     if (!this.key.has(f)) this.key.set(f, ++this.n);
     return `${type}#${this.key.get(f)}`;
   }
-  override addEventListener(type: string, fn: EventListenerOrEventListenerObject | null, o?: AddEventListenerOptions | boolean) {
+  override addEventListener(
+    type: string,
+    fn: EventListenerOrEventListenerObject | null,
+    o?: AddEventListenerOptions | boolean,
+  ) {
     const k = this.id(type, fn);
     if (!this.live.has(k)) {
       this.live.add(k);
@@ -22,7 +26,11 @@ class CountingTarget extends EventTarget {
     }
     super.addEventListener(type, fn, o);
   }
-  override removeEventListener(type: string, fn: EventListenerOrEventListenerObject | null, o?: EventListenerOptions | boolean) {
+  override removeEventListener(
+    type: string,
+    fn: EventListenerOrEventListenerObject | null,
+    o?: EventListenerOptions | boolean,
+  ) {
     const k = this.id(type, fn);
     if (this.live.delete(k)) this.removes++;
     super.removeEventListener(type, fn, o);
@@ -136,7 +144,10 @@ describe('watchNetwork', () => {
   it('a document without visibilityState counts as visible', () => {
     const doc = new CountingTarget();
     const calls: string[] = [];
-    const dispose = watchNetwork({ document: doc }, { online() {}, offline() {}, visible: () => calls.push('visible') });
+    const dispose = watchNetwork(
+      { document: doc },
+      { online() {}, offline() {}, visible: () => calls.push('visible') },
+    );
     doc.dispatchEvent(new Event('visibilitychange'));
     expect(calls).toEqual(['visible']);
     dispose();

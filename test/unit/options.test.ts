@@ -113,7 +113,15 @@ describe('normalizeOptions defaults', () => {
     });
     expect(r).toEqual(norm());
     const nested = norm({
-      reconnect: { minDelay: undefined, maxDelay: undefined, factor: undefined, jitter: undefined, maxRetries: undefined, minUptime: undefined, shouldReconnect: undefined },
+      reconnect: {
+        minDelay: undefined,
+        maxDelay: undefined,
+        factor: undefined,
+        jitter: undefined,
+        maxRetries: undefined,
+        minUptime: undefined,
+        shouldReconnect: undefined,
+      },
       queue: { max: undefined, maxBytes: undefined, overflow: undefined, ttl: undefined },
       heartbeat: { interval: undefined, timeout: undefined, message: undefined, isPong: undefined },
     });
@@ -148,7 +156,15 @@ describe('normalizeOptions defaults', () => {
     expect(r.binaryType).toBe('arraybuffer');
     expect(r.connectTimeout).toBe(500);
     expect(r.startClosed).toBe(true);
-    expect(r.reconnect).toEqual({ minDelay: 10, maxDelay: 30000, factor: 2, jitter: 0.5, maxRetries: Infinity, minUptime: 5000, shouldReconnect });
+    expect(r.reconnect).toEqual({
+      minDelay: 10,
+      maxDelay: 30000,
+      factor: 2,
+      jitter: 0.5,
+      maxRetries: Infinity,
+      minUptime: 5000,
+      shouldReconnect,
+    });
     expect(r.queue).toEqual({ max: 1000, maxBytes: 1048576, overflow: 'error', ttl: 100 });
     expect(r.network).toBe(false);
     expect(r.beforeOpen).toBe(beforeOpen);
@@ -233,7 +249,12 @@ describe('reconnect: false / queue: false / heartbeat: true', () => {
 
   it('queue: false resolves to no queue; true and {} to the defaults', () => {
     expect(norm({ queue: false }).queue).toBeUndefined();
-    expect(norm({ queue: true }).queue).toEqual({ max: 1000, maxBytes: 1048576, overflow: 'drop-oldest', ttl: Infinity });
+    expect(norm({ queue: true }).queue).toEqual({
+      max: 1000,
+      maxBytes: 1048576,
+      overflow: 'drop-oldest',
+      ttl: Infinity,
+    });
     expect(norm({ queue: {} }).queue).toEqual(norm({ queue: true }).queue);
   });
 
@@ -312,7 +333,8 @@ describe('normalizeOptions rejects invalid values, naming the option', () => {
   });
 
   it('jitter outside 0–1', () => {
-    for (const v of [-0.1, 1.01, 2, -Infinity, Infinity]) expectBad({ reconnect: { jitter: v } }, 'reconnect.jitter', RangeError);
+    for (const v of [-0.1, 1.01, 2, -Infinity, Infinity])
+      expectBad({ reconnect: { jitter: v } }, 'reconnect.jitter', RangeError);
   });
 
   it('NaN anywhere a number goes', () => {
@@ -401,7 +423,8 @@ describe('normalizeOptions rejects invalid values, naming the option', () => {
   });
 
   it('a channels codec without encode() and decode()', () => {
-    for (const v of [null, {}, { encode: () => '' }, { decode: () => undefined }, 'json']) expectBad({ channels: v }, 'channels', TypeError);
+    for (const v of [null, {}, { encode: () => '' }, { decode: () => undefined }, 'json'])
+      expectBad({ channels: v }, 'channels', TypeError);
   });
 
   it('heartbeat.message null', () => {
@@ -422,13 +445,15 @@ describe('normalizeOptions rejects invalid values, naming the option', () => {
   });
 
   it("binaryType accepts 'blob', 'arraybuffer' and ws's own 'nodebuffer' and 'fragments'", () => {
-    for (const v of ['blob', 'arraybuffer', 'nodebuffer', 'fragments']) expect(norm({ binaryType: v }).binaryType).toBe(v);
+    for (const v of ['blob', 'arraybuffer', 'nodebuffer', 'fragments'])
+      expect(norm({ binaryType: v }).binaryType).toBe(v);
   });
 });
 
 describe('FATAL_CODES', () => {
   it('is the documented no-reconnect list', () => {
     expect([...FATAL_CODES].sort()).toEqual([1002, 1003, 1007, 1008, 1009, 1010, 4401, 4403]);
-    for (const ok of [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014, 4000, 4400]) expect(FATAL_CODES).not.toContain(ok);
+    for (const ok of [1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014, 4000, 4400])
+      expect(FATAL_CODES).not.toContain(ok);
   });
 });

@@ -96,7 +96,8 @@ describe('byteLength of strings', () => {
     for (let n = 0; n < 2000; n++) {
       const len = Math.floor(rnd() * 20);
       const s = String.fromCharCode(...Array.from({ length: len }, pick));
-      if (byteLength(s) !== utf8(s)) expect({ s: JSON.stringify(s), got: byteLength(s) }).toEqual({ s: JSON.stringify(s), got: utf8(s) });
+      if (byteLength(s) !== utf8(s))
+        expect({ s: JSON.stringify(s), got: byteLength(s) }).toEqual({ s: JSON.stringify(s), got: utf8(s) });
     }
   });
 
@@ -141,9 +142,13 @@ type Drop = [Data, DropReason];
 
 const make = (o: Partial<QueueOptions> = {}, clock = { t: 1_000_000 }) => {
   const drops: Drop[] = [];
-  const q = new SendQueue({ max: 1000, maxBytes: 1 << 20, overflow: 'drop-oldest', ttl: Infinity, ...o }, () => clock.t, (d, r) => {
-    drops.push([d, r]);
-  });
+  const q = new SendQueue(
+    { max: 1000, maxBytes: 1 << 20, overflow: 'drop-oldest', ttl: Infinity, ...o },
+    () => clock.t,
+    (d, r) => {
+      drops.push([d, r]);
+    },
+  );
   /** empty the queue through shift(), oldest first */
   const drain = () => {
     const out: Data[] = [];
@@ -462,49 +467,54 @@ describe('SendQueue byte accounting under churn', () => {
     };
   };
 
-  it.each(['drop-oldest', 'drop-newest', 'error'] as const)('%s: length, bytes and drops follow the model over 3000 random steps', (overflow) => {
-    const rnd = prng(overflow.length * 7919);
-    const clock = { t: 0 };
-    const o: QueueOptions = { max: 20, maxBytes: 200, ttl: 120, overflow };
-    const { q, drops } = make(o, clock);
-    const m = model(o, () => clock.t);
-    let pushed = 0;
-    let shifted = 0;
-    for (let i = 0; i < 3000; i++) {
-      // mostly small steps, now and then a pause longer than the ttl
-      clock.t += rnd() < 0.02 ? 200 : Math.floor(rnd() * 20);
-      const op = rnd();
-      if (op < 0.6) {
-        const len = Math.floor(rnd() * 40);
-        const d = rnd() < 0.5 ? '€😀a'.repeat(len) : new Uint8Array(len * 3);
-        expect(q.push(d)).toBe(m.push(d));
-        pushed++;
-      } else if (op < 0.95) {
-        const got = q.shift();
-        expect(got).toBe(m.shift());
-        if (got !== undefined) shifted++;
-      } else {
-        q.expire();
-        m.expire();
+  it.each(['drop-oldest', 'drop-newest', 'error'] as const)(
+    '%s: length, bytes and drops follow the model over 3000 random steps',
+    (overflow) => {
+      const rnd = prng(overflow.length * 7919);
+      const clock = { t: 0 };
+      const o: QueueOptions = { max: 20, maxBytes: 200, ttl: 120, overflow };
+      const { q, drops } = make(o, clock);
+      const m = model(o, () => clock.t);
+      let pushed = 0;
+      let shifted = 0;
+      for (let i = 0; i < 3000; i++) {
+        // mostly small steps, now and then a pause longer than the ttl
+        clock.t += rnd() < 0.02 ? 200 : Math.floor(rnd() * 20);
+        const op = rnd();
+        if (op < 0.6) {
+          const len = Math.floor(rnd() * 40);
+          const d = rnd() < 0.5 ? '€😀a'.repeat(len) : new Uint8Array(len * 3);
+          expect(q.push(d)).toBe(m.push(d));
+          pushed++;
+        } else if (op < 0.95) {
+          const got = q.shift();
+          expect(got).toBe(m.shift());
+          if (got !== undefined) shifted++;
+        } else {
+          q.expire();
+          m.expire();
+        }
+        expect(q.length).toBe(m.items.length);
+        expect(q.bytes).toBe(m.bytes());
+        expect(drops.length).toBe(m.drops.length);
       }
-      expect(q.length).toBe(m.items.length);
-      expect(q.bytes).toBe(m.bytes());
-      expect(drops.length).toBe(m.drops.length);
-    }
-    expect(drops).toEqual(m.drops);
-    // the workload exercised every door: overflow, ttl and shift
-    expect(drops.some(([, r]) => r === 'overflow')).toBe(true);
-    expect(drops.some(([, r]) => r === 'ttl')).toBe(true);
-    expect(shifted).toBeGreaterThan(100);
-    // every message pushed left by exactly one door: shifted, dropped, or still held
-    const held = q.length;
-    const heldBytes = q.bytes;
-    const left: Data[] = [];
-    for (let d = q.shift(), n = 0; d !== undefined && n < 100; d = q.shift(), n++) left.push(d);
-    expect(left).toHaveLength(held);
-    expect(sumBytes(left)).toBe(heldBytes);
-    expect(q.bytes).toBe(0);
-    expect(pushed).toBe(shifted + drops.length + left.length);
-    console.log(`queue churn ${overflow}: ${pushed} pushed, ${shifted} shifted, ${drops.length} dropped, ${held} held`);
-  });
+      expect(drops).toEqual(m.drops);
+      // the workload exercised every door: overflow, ttl and shift
+      expect(drops.some(([, r]) => r === 'overflow')).toBe(true);
+      expect(drops.some(([, r]) => r === 'ttl')).toBe(true);
+      expect(shifted).toBeGreaterThan(100);
+      // every message pushed left by exactly one door: shifted, dropped, or still held
+      const held = q.length;
+      const heldBytes = q.bytes;
+      const left: Data[] = [];
+      for (let d = q.shift(), n = 0; d !== undefined && n < 100; d = q.shift(), n++) left.push(d);
+      expect(left).toHaveLength(held);
+      expect(sumBytes(left)).toBe(heldBytes);
+      expect(q.bytes).toBe(0);
+      expect(pushed).toBe(shifted + drops.length + left.length);
+      console.log(
+        `queue churn ${overflow}: ${pushed} pushed, ${shifted} shifted, ${drops.length} dropped, ${held} held`,
+      );
+    },
+  );
 });

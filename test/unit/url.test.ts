@@ -68,7 +68,14 @@ describe('checkUrl', () => {
   });
 
   it('other schemes throw SyntaxError', () => {
-    for (const u of ['ftp://example.com/', 'file:///tmp/x', 'data:text/plain,hi', 'mailto:a@b.c', 'javascript:alert(1)', 'blob:https://a/b']) {
+    for (const u of [
+      'ftp://example.com/',
+      'file:///tmp/x',
+      'data:text/plain,hi',
+      'mailto:a@b.c',
+      'javascript:alert(1)',
+      'blob:https://a/b',
+    ]) {
       const e = expectSyntaxError(() => checkUrl(u));
       expect(e.message).toMatch(/scheme|Invalid/);
     }
@@ -96,14 +103,36 @@ describe('checkProtocols', () => {
   it('accepts tokens, as a string or a list, returning a new list', () => {
     expect(checkProtocols('chat')).toEqual(['chat']);
     expect(checkProtocols(['chat', 'superchat'])).toEqual(['chat', 'superchat']);
-    expect(checkProtocols(['v1.json', 'graphql-transport-ws', "a!#$%&'*+-.^_`|~0"])).toEqual(['v1.json', 'graphql-transport-ws', "a!#$%&'*+-.^_`|~0"]);
+    expect(checkProtocols(['v1.json', 'graphql-transport-ws', "a!#$%&'*+-.^_`|~0"])).toEqual([
+      'v1.json',
+      'graphql-transport-ws',
+      "a!#$%&'*+-.^_`|~0",
+    ]);
     expect(checkProtocols([])).toEqual([]);
     const list = ['a'];
     expect(checkProtocols(list)).not.toBe(list);
   });
 
   it('invalid characters throw SyntaxError', () => {
-    for (const p of ['with space', 'a,b', 'semi;colon', 'quo"te', 'par(en)', 'sl/ash', 'br[ack]et', 'eq=ual', 'at@', 'q?', 'c:olon', 'ünï', 'tab\t', 'nl\n', '\u0000', 'a{b}', 'back\\slash']) {
+    for (const p of [
+      'with space',
+      'a,b',
+      'semi;colon',
+      'quo"te',
+      'par(en)',
+      'sl/ash',
+      'br[ack]et',
+      'eq=ual',
+      'at@',
+      'q?',
+      'c:olon',
+      'ünï',
+      'tab\t',
+      'nl\n',
+      '\u0000',
+      'a{b}',
+      'back\\slash',
+    ]) {
       expectSyntaxError(() => checkProtocols(p));
       expectSyntaxError(() => checkProtocols(['ok', p]));
     }
