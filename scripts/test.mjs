@@ -2,7 +2,33 @@
 // The one test command (`npm test`): sets up what the suites need, then runs
 // every check in order and stops at the first failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+// vitest runs also write a JSON report, so the run can end on one "N passed, N failed" line
+const REPORTS = '.tmp/test-reports';
+rmSync(REPORTS, { recursive: true, force: true });
+mkdirSync(REPORTS, { recursive: true });
+function vitest(name, projects) {
+  return [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${REPORTS}/${name}.json`,
+  ];
+}
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function count(name) {
+  const file = `${REPORTS}/${name}.json`;
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+const summary = () =>
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 
 const steps = [
   ['install Chromium if missing', 'node', ['scripts/ensure-chromium.mjs']],
@@ -12,22 +38,9 @@ const steps = [
   [
     'unit, socket, integration, types, package',
     'npx',
-    [
-      'vitest',
-      'run',
-      '--project',
-      'unit',
-      '--project',
-      'socket',
-      '--project',
-      'integration',
-      '--project',
-      'types',
-      '--project',
-      'package',
-    ],
+    vitest('node', ['unit', 'socket', 'integration', 'types', 'package']),
   ],
-  ['browser', 'npx', ['vitest', 'run', '--project', 'browser']],
+  ['browser', 'npx', vitest('browser', ['browser'])],
 ];
 if (existsSync('scripts/lint.mjs')) steps.splice(3, 0, ['lint', 'node', ['scripts/lint.mjs']]);
 
@@ -35,9 +48,12 @@ const started = Date.now();
 for (const [name, cmd, args] of steps) {
   console.log(`\n── ${name} ──`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  if (args[0] === 'vitest') count(args.at(-1).split('/').at(-1).replace('.json', ''));
   if (r.status !== 0) {
+    summary();
     console.error(`\n✖ step failed: ${name} (exit ${r.status ?? r.signal})`);
     process.exit(1);
   }
 }
-console.log(`\n✔ all steps passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+summary();
+console.log(`✔ all steps passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
