@@ -37,17 +37,46 @@ export const isOffline = (t: NetworkTarget): boolean => t.window?.navigator?.onL
  */
 export const watchNetwork = (t: NetworkTarget, h: NetworkHandlers): (() => void) => {
   const { window: w, document: d } = t;
-  const onVisibility = () => {
-    if (d?.visibilityState !== 'hidden') h.visible();
+  // one listener object for all four: less memory per socket than four closures
+  const listener = {
+    handleEvent(e: Event) {
+      if (e.type === 'online') h.online();
+      else if (e.type === 'offline') h.offline();
+      else if (d?.visibilityState !== 'hidden') h.visible();
+    },
   };
-  const pairs: [NetworkTarget['window'] | NetworkTarget['document'], string, () => void][] = [
-    [w, 'online', () => h.online()],
-    [w, 'offline', () => h.offline()],
-    [w, 'pageshow', () => h.visible()],
-    [d, 'visibilitychange', onVisibility],
-  ];
-  for (const [target, type, fn] of pairs) target?.addEventListener(type, fn);
+  const each = (method: 'addEventListener' | 'removeEventListener') => {
+    for (const type of ['online', 'offline', 'pageshow']) w?.[method](type, listener);
+    d?.[method]('visibilitychange', listener);
+  };
+  each('addEventListener');
+  return () => each('removeEventListener');
+};
+
+let shared: Set<NetworkHandlers> | undefined;
+let unshare: (() => void) | undefined;
+
+/**
+ * Watch the browser's own window and document with one set of listeners for
+ * every socket on the page (four listeners per socket would cost each one
+ * about half a kilobyte). The last socket to stop removes them.
+ */
+export const watchBrowser = (h: NetworkHandlers): (() => void) => {
+  if (!shared?.size) {
+    const all = (shared = new Set());
+    const each = (kind: keyof NetworkHandlers) => {
+      for (const x of all) x[kind]();
+    };
+    unshare = watchNetwork(browserTarget(), {
+      online: () => each('online'),
+      offline: () => each('offline'),
+      visible: () => each('visible'),
+    });
+  }
+  const all = shared;
+  all.add(h);
   return () => {
-    for (const [target, type, fn] of pairs) target?.removeEventListener(type, fn);
+    all.delete(h);
+    if (!all.size && all === shared) unshare?.();
   };
 };

@@ -256,6 +256,8 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
   },
 };
 
+const SHARED: Record<string, Record<string, unknown>> = {};
+
 const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
   throw new Err(
     `SteadySocket: option '${name}' must be ${rule}, got ${typeof v === 'function' ? 'a function' : String(v)}`,
@@ -272,7 +274,8 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
   const spec = SPEC[group]!;
   const out: Record<string, unknown> = {};
   for (const k in spec) out[k] = spec[k]![0];
-  if (given === undefined || (group && given === true)) return out;
+  // a group left at its defaults shares one frozen object across sockets
+  if (given === undefined || (group && given === true)) return group ? (SHARED[group] ??= Object.freeze(out)) : out;
   if (typeof given !== 'object' || !given || Array.isArray(given))
     fail(TypeError, group || 'options', 'an object', given);
   for (const [k, v] of Object.entries(given as object)) {

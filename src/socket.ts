@@ -7,7 +7,7 @@ import { createHeartbeat } from './heartbeat';
 import type { Input, State } from './machine';
 import { READY_STATE, transition } from './machine';
 import type { NetworkTarget } from './network';
-import { browserTarget, isOffline, watchNetwork } from './network';
+import { browserTarget, isOffline, watchBrowser, watchNetwork } from './network';
 import type { BinaryType, Resolved, SteadySocketOptions } from './options';
 import { FATAL_CODES, normalizeOptions } from './options';
 import type { Data, DropReason } from './queue';
@@ -56,10 +56,11 @@ const checkClose = (code?: number, reason?: string) => {
 const closeEvent = (code: number, reason: string, wasClean = false) =>
   makeEvent('close', { code, reason, wasClean }) as CloseEvent;
 
-// Extending EventTarget keeps `instanceof EventTarget` true; dispatch itself is
-// our own (see #emit). Guarded so the module loads where EventTarget is missing.
-const Base: typeof EventTarget =
-  typeof EventTarget === 'function' ? EventTarget : (Object as unknown as typeof EventTarget);
+// `instanceof EventTarget` holds through the prototype chain, but no native
+// EventTarget is constructed (a Blink object per socket that our own dispatch,
+// see _emit, would never use). Guarded so the module loads where EventTarget is missing.
+const Base = function SteadySocketBase() {} as unknown as typeof EventTarget;
+Base.prototype = typeof EventTarget === 'function' ? EventTarget.prototype : (Object.prototype as EventTarget);
 
 /**
  * A WebSocket that stays connected: a drop-in for the native `WebSocket` that
@@ -110,11 +111,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
   private _l: Record<string, Entry[]> = Object.create(null);
   /** on* handlers by type: [handler, its entry in _l] */
-  private _h: Record<string, [(this: unknown, ev: Event) => unknown, Entry] | undefined> = Object.create(null);
+  private _h: Record<string, [(this: unknown, ev: Event) => unknown, Entry] | undefined> | undefined;
   /** channel handlers by name, copy-on-write like _l */
-  private _ch = new Map<string, Handler[]>();
-  /** reused descriptors that point an event's target at this socket */
-  private _td: PropertyDescriptorMap;
+  private _ch: Map<string, Handler[]> | undefined;
 
   /**
    * @param url where to connect: a string or URL (checked now, like the native
@@ -136,8 +135,6 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     this._url = url;
     this._protocols = protocols as ProtocolsProvider | undefined;
     this._binaryType = o.binaryType;
-    this._td = { target: { value: this, configurable: true }, currentTarget: { value: this, configurable: true } };
-    if (o.queue) this._q = new SendQueue(o.queue, o.now, (data, reason) => this._drop(data, reason));
     if (!o.startClosed)
       this._restart(undefined, undefined, typeof url === 'function' || typeof protocols === 'function');
   }
@@ -206,7 +203,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     const ws = this._ws;
     // the native socket may know it is closing before its close event reached us
     if (this._state === 'open' && ws?.readyState === 1) return ws.send(data);
-    if (!this._q) return this._drop(data, 'disabled');
+    const o = this._o;
+    if (!o.queue) return this._drop(data, 'disabled');
+    // made on first use: an idle socket carries no queue
+    this._q ??= new SendQueue(o.queue, o.now, (d, reason) => this._drop(d, reason));
     if (!this._q.push(data)) throw new RangeError('SteadySocket: send queue is full');
   }
 
@@ -253,7 +253,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   channel<K extends keyof Channels & string>(name: K): Channel<Channels[K]> {
     if (typeof name !== 'string') throw new TypeError('SteadySocket: channel name must be a string');
     const codec = this._o.channels;
-    const map = this._ch;
+    const map = (this._ch ??= new Map<string, Handler[]>());
     return {
       name,
       send: (data) => this.send(codec.encode(name, data)),
@@ -352,7 +352,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     if (!list) return;
     if (ev.target !== this) {
       try {
-        Object.defineProperties(ev, this._td);
+        const self = { value: this, configurable: true };
+        Object.defineProperties(ev, { target: self, currentTarget: self });
       } catch {
         // an event object that can't take them keeps its own target
       }
@@ -423,9 +424,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     this._set('start');
     const n = this._o.network;
     if (!this._unwatch && n) {
-      const target: NetworkTarget = n === true ? browserTarget() : n;
+      const target = n === true ? browserTarget() : n;
       this._offline = isOffline(target);
-      this._unwatch = watchNetwork(target, {
+      const handlers = {
         online: () => {
           this._offline = false;
           this._wake();
@@ -436,7 +437,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
           this._hb?.check();
         },
         visible: () => this._wake(),
-      });
+      };
+      // the page's own window is shared by every socket; an injected target is watched per socket
+      this._unwatch = n === true ? watchBrowser(handlers) : watchNetwork(target, handlers);
     }
     // a url provider called from the constructor could fail before anyone listens: start in a microtask
     if (!defer) return this._connect();
@@ -486,17 +489,25 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
       ) as NativeSocket;
       ws.binaryType = this._binaryType;
       this._ws = ws;
-      ws.onopen = (e) => this._opened(ws, e);
-      ws.onmessage = (e) => this._message(ws, e);
-      ws.onerror = (e) => ws === this._ws && this._emit('error', e);
-      ws.onclose = (e) => ws === this._ws && this._over(e);
+      // one handler for the four events: less memory per connection than four closures
+      ws.onopen =
+        ws.onmessage =
+        ws.onerror =
+        ws.onclose =
+          (e: Event) => {
+            if (ws !== this._ws) return;
+            const type = e.type;
+            if (type === 'message') this._message(e as MessageEvent);
+            else if (type === 'open') this._opened(ws, e);
+            else if (type === 'close') this._over(e as CloseEvent);
+            else this._emit('error', e);
+          };
     } catch (err) {
       this._over(closeEvent(1006, ''), err);
     }
   }
 
   private _opened(ws: NativeSocket, e: Event): void {
-    if (ws !== this._ws) return;
     const id = this._id;
     const hook = this._o.beforeOpen;
     if (!hook) return this._ready(ws, e);
@@ -541,8 +552,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
   }
 
   /** The hot path: one frame in. */
-  private _message(ws: NativeSocket, e: MessageEvent): void {
-    if (ws !== this._ws) return;
+  private _message(e: MessageEvent): void {
     const hb = this._hb;
     if (hb) {
       let pong = false;
@@ -558,10 +568,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
       }
       hb.touch();
     }
-    if (!this._l.message && !this._ch.size) return;
+    const ch = this._ch?.size;
+    if (!this._l.message && !ch) return;
     const ev = new SteadyMessageEvent(e.data, this, e) as unknown as MessageEvent;
     this._emit('message', ev);
-    if (this._ch.size) this._channel(ev);
+    if (ch) this._channel(ev);
   }
 
   private _channel(e: MessageEvent): void {
@@ -572,7 +583,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
       // a frame the codec can't read was already delivered as a plain message
       return this._error(err);
     }
-    for (const h of (env && this._ch.get(env.channel)) || []) {
+    for (const h of (env && this._ch?.get(env.channel)) || []) {
       try {
         h(env!.data, e);
       } catch (err) {
@@ -669,19 +680,20 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Base {
     for (const type of ['open', 'message', 'close', 'error']) {
       Object.defineProperty(proto, `on${type}`, {
         get(this: SteadySocket) {
-          return this._h[type]?.[0] ?? null;
+          return this._h?.[type]?.[0] ?? null;
         },
         set(this: SteadySocket, value: unknown) {
-          const h = this._h[type];
+          const handlers = (this._h ??= Object.create(null) as NonNullable<SteadySocket['_h']>);
+          const h = handlers[type];
           const fn = value as (this: unknown, ev: Event) => unknown;
           if (typeof fn !== 'function') {
             if (h) this._remove(type, h[1]);
-            this._h[type] = undefined;
+            handlers[type] = undefined;
           } else if (h) h[0] = fn;
           else {
-            const entry: Entry = { f: (ev: Event) => this._h[type]?.[0].call(this, ev), c: false, o: false };
+            const entry: Entry = { f: (ev: Event) => handlers[type]?.[0].call(this, ev), c: false, o: false };
             this._l[type] = [...(this._l[type] ?? []), entry];
-            this._h[type] = [fn, entry];
+            handlers[type] = [fn, entry];
           }
         },
       });

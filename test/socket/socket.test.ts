@@ -556,6 +556,7 @@ describe('channels', () => {
     const s = new SteadySocket<{ chat: { text: string }; count: number }>(URL_, undefined, {
       WebSocket: FakeSocket as never,
       network: false,
+      network: false,
     });
     const chat = s.channel('chat');
     const got: unknown[] = [];
@@ -824,6 +825,32 @@ describe('network', () => {
     expect(FakeSocket.last.sent).toEqual(['ping']);
     vi.advanceTimersByTime(1000);
     expect(FakeSocket.all[0]!.detached).toBe(true); // no answer: replaced
+  });
+
+  it('sockets on one page share one set of window listeners; the last one out removes them', () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const remove = vi.spyOn(window, 'removeEventListener');
+    const a = new SteadySocket(URL_, undefined, {
+      WebSocket: FakeSocket as never,
+      heartbeat: { interval: 60_000, timeout: 1000 },
+    });
+    const b = new SteadySocket(URL_, undefined, {
+      WebSocket: FakeSocket as never,
+      heartbeat: { interval: 60_000, timeout: 1000 },
+    });
+    expect(add).toHaveBeenCalledTimes(3); // online, offline, pageshow: once for both sockets
+    for (const f of FakeSocket.all) f.accept();
+    window.dispatchEvent(new Event('online')); // both check their connection
+    expect(FakeSocket.all.map((f) => f.sent)).toEqual([['ping'], ['ping']]);
+    a.close();
+    FakeSocket.all[0]!.drop(1000); // the closing handshake completes
+    expect(a.state).toBe('closed');
+    expect(remove).not.toHaveBeenCalled();
+    b.close();
+    FakeSocket.all[1]!.drop(1000);
+    expect(remove).toHaveBeenCalledTimes(3);
+    add.mockRestore();
+    remove.mockRestore();
   });
 
   it('network: true uses the page window in a browser-like environment and cleans up', () => {

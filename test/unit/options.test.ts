@@ -220,15 +220,20 @@ describe('normalizeOptions defaults', () => {
     expect(given.reconnect).toEqual({ minDelay: 5 });
   });
 
-  it('each call resolves into fresh objects (no shared mutable defaults)', () => {
+  it('groups left at their defaults are shared between sockets, frozen so no one can change them', () => {
     const a = norm({ heartbeat: true });
     const b = norm({ heartbeat: true });
     expect(a).not.toBe(b);
-    expect(a.reconnect).not.toBe(b.reconnect);
-    expect(a.queue).not.toBe(b.queue);
-    expect(a.heartbeat).not.toBe(b.heartbeat);
-    a.reconnect.minDelay = 1;
+    expect(a.reconnect).toBe(b.reconnect);
+    expect(a.queue).toBe(b.queue);
+    expect(a.heartbeat).toBe(b.heartbeat);
+    expect(Object.isFrozen(a.reconnect)).toBe(true);
+    expect(() => {
+      a.reconnect.minDelay = 1;
+    }).toThrow(TypeError);
     expect(norm().reconnect.minDelay).toBe(1000);
+    // a group with any setting of its own gets its own object
+    expect(norm({ reconnect: { minDelay: 5 } }).reconnect).not.toBe(a.reconnect);
   });
 });
 
