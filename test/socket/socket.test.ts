@@ -556,7 +556,6 @@ describe('channels', () => {
     const s = new SteadySocket<{ chat: { text: string }; count: number }>(URL_, undefined, {
       WebSocket: FakeSocket as never,
       network: false,
-      network: false,
     });
     const chat = s.channel('chat');
     const got: unknown[] = [];
