@@ -43,7 +43,7 @@ export interface ReconnectOptions {
   /**
    * Share of each wait that is randomised, 0–1: the wait is `base × (1 − jitter × random)`.
    * 0 waits exactly `base`; 1 is "full jitter".
-   * @default 0.75
+   * @default 0.65
    */
   jitter?: number | undefined;
   /**
@@ -237,7 +237,7 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
     minDelay: [1000, 0, T],
     maxDelay: [30000, 0, T],
     factor: [2, 1, N],
-    jitter: [0.75, 0, 1],
+    jitter: [0.65, 0, 1],
     maxRetries: [Infinity, 0, -N],
     minUptime: [5000, 0, -T],
     shouldReconnect: [undefined],
