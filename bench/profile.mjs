@@ -12,6 +12,20 @@ import * as esbuild from 'esbuild';
 import { openBrowser } from './lib/browser.mjs';
 import { ROOT, TMP } from './lib/util.mjs';
 
+/** dist/steadysocket.mjs as one IIFE (global `steadysocket`) for the profiling page. */
+async function buildSteadyScript() {
+  const file = path.join(TMP, 'steadysocket.iife.js');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'dist', 'steadysocket.mjs')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'steadysocket',
+    outfile: file,
+    logLevel: 'error',
+  });
+  return file;
+}
+
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const pos = args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1);
@@ -41,16 +55,7 @@ function summarize(profile) {
 }
 
 async function chromiumProfile() {
-  const steadyScript = path.join(TMP, 'steadysocket.iife.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'dist', 'steadysocket.mjs')],
-    bundle: true,
-    format: 'iife',
-    globalName: 'steadysocket',
-    outfile: steadyScript,
-    logLevel: 'error',
-  });
-  const b = await openBrowser({ steadyScript });
+  const b = await openBrowser({ steadyScript: await buildSteadyScript() });
   try {
     await b.page.evaluate((o) => window.bench.drive({ ...o, reps: 5 }), run); // warm up
     await b.cdp.send('Profiler.enable');
@@ -109,16 +114,7 @@ async function snapshot(cdp) {
 }
 
 async function memoryProfile(n = 200) {
-  const steadyScript = path.join(TMP, 'steadysocket.iife.js');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'dist', 'steadysocket.mjs')],
-    bundle: true,
-    format: 'iife',
-    globalName: 'steadysocket',
-    outfile: steadyScript,
-    logLevel: 'error',
-  });
-  const b = await openBrowser({ steadyScript });
+  const b = await openBrowser({ steadyScript: await buildSteadyScript() });
   try {
     await b.cdp.send('HeapProfiler.enable');
     const out = [];

@@ -6,18 +6,12 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { ROOT, TMP } from './util.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_ARGS,
   // gc() for the overhead bench; compiled code stays put so the memory bench
   // does not count functions being recompiled after its forced GCs.
   '--js-flags=--expose-gc --no-flush-bytecode',

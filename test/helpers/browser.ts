@@ -22,9 +22,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type Behaviour, type FaultServer, startFaultServer } from './fault-server.js';
 import { type StaticServer, startStaticServer } from './static-server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 const INIT = join(ROOT, 'test/helpers/page-init.js');
 export const ARTIFACTS = ['dist/steadysocket.umd.min.js', 'dist/steadysocket.mjs'];
 
@@ -78,14 +79,7 @@ export const PAGES: Record<string, string> = {
 };
 
 export const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_ARGS,
   '--disable-dev-shm-usage',
   // keep timers honest in a page nobody looks at
   '--disable-background-timer-throttling',

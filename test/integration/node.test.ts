@@ -61,7 +61,14 @@ const connect = (url: string | (() => string), options: SteadySocketOptions = {}
 const next = <T = Event>(s: SteadySocket, type: string, ms = 5000) =>
   new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
-    s.addEventListener(type, (e) => (clearTimeout(t), resolve(e as T)), { once: true });
+    s.addEventListener(
+      type,
+      (e) => {
+        clearTimeout(t);
+        resolve(e as T);
+      },
+      { once: true },
+    );
   });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -42,6 +42,25 @@ const record = (
   return log;
 };
 
+/**
+ * Collect what the library reports for throwing listeners: reportError where
+ * the platform has it (a window error event), console.error where not (this jsdom).
+ */
+const captureReports = () => {
+  const reported: unknown[] = [];
+  const onWindowError = (e: ErrorEvent) => {
+    reported.push(e.error);
+    e.preventDefault();
+  };
+  window.addEventListener('error', onWindowError);
+  const log = vi.spyOn(console, 'error').mockImplementation((e: unknown) => reported.push(e));
+  const stop = () => {
+    window.removeEventListener('error', onWindowError);
+    log.mockRestore();
+  };
+  return { reported, stop };
+};
+
 beforeEach(() => {
   FakeSocket.reset();
   vi.useFakeTimers();
@@ -223,7 +242,14 @@ describe('reconnect', () => {
 
   it('shouldReconnect overrides the policy and sees the close event', () => {
     const seen: number[] = [];
-    const s = make({ reconnect: { shouldReconnect: (e) => (seen.push(e.code), e.code === 1008) } });
+    const s = make({
+      reconnect: {
+        shouldReconnect: (e) => {
+          seen.push(e.code);
+          return e.code === 1008;
+        },
+      },
+    });
     FakeSocket.last.accept();
     FakeSocket.last.drop(1008);
     expect(s.state).toBe('connecting');
@@ -243,18 +269,11 @@ describe('reconnect', () => {
         },
       },
     });
-    const reported: unknown[] = [];
-    const onWindowError = (e: ErrorEvent) => {
-      reported.push(e.error);
-      e.preventDefault();
-    };
-    window.addEventListener('error', onWindowError);
-    const log = vi.spyOn(console, 'error').mockImplementation((e: unknown) => reported.push(e));
+    const { reported, stop } = captureReports();
     s.addEventListener('error', onError);
     FakeSocket.last.accept();
     FakeSocket.last.drop(1001);
-    window.removeEventListener('error', onWindowError);
-    log.mockRestore();
+    stop();
     expect(s.state).toBe('connecting');
     expect(String(reported[0])).toContain('boom');
   });
@@ -648,14 +667,7 @@ describe('event listener semantics', () => {
   });
 
   it('a throwing listener is reported and stops neither the others nor the socket', () => {
-    const reported: unknown[] = [];
-    const onWindowError = (e: ErrorEvent) => {
-      reported.push(e.error);
-      e.preventDefault();
-    };
-    window.addEventListener('error', onWindowError);
-    // reportError where the platform has it, console.error where not (this jsdom)
-    const log = vi.spyOn(console, 'error').mockImplementation((e: unknown) => reported.push(e));
+    const { reported, stop } = captureReports();
     const s = make();
     const calls: string[] = [];
     s.addEventListener('message', () => {
@@ -668,8 +680,7 @@ describe('event listener semantics', () => {
     FakeSocket.last.accept();
     FakeSocket.last.receive('a');
     FakeSocket.last.receive('b');
-    window.removeEventListener('error', onWindowError);
-    log.mockRestore();
+    stop();
     expect(calls).toEqual(['a', 'b']);
     expect(s.state).toBe('open');
     expect(reported.map(String)).toEqual([
