@@ -18,7 +18,13 @@ import { checkProtocols, checkUrl, syntaxError } from './url';
 export type ChannelMap = Record<string, unknown>;
 
 // spelled out rather than the DOM's EventListenerOrEventListenerObject: the .d.ts must not need the DOM lib
-type Listener = ((ev: Event) => unknown) | { handleEvent(ev: Event): unknown };
+/** A listener for any event type: a function, or an object with `handleEvent` (as with the native EventTarget). */
+export type Listener =
+  | ((ev: Event) => unknown)
+  | {
+      /** called with each event, like a listener function */
+      handleEvent(ev: Event): unknown;
+    };
 /** A registered listener: function or object, capture flag, once, removed, abort wiring. */
 interface Entry {
   f: Listener;
