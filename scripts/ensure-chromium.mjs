@@ -18,7 +18,7 @@ if (typeof process.getuid === 'function' && process.getuid() !== 0) {
 console.log('installing Debian chromium (apt-get)…');
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 execSync('apt-get update -qq', { stdio: 'inherit', env });
-execSync('apt-get install -y -qq --no-install-recommends chromium', { stdio: 'inherit', env });
+execSync('apt-get install -y -qq chromium', { stdio: 'inherit', env });
 if (!existsSync(BIN)) {
   console.error('apt-get finished but /usr/bin/chromium is still missing');
   process.exit(1);

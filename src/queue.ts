@@ -96,7 +96,11 @@ export class SendQueue {
 
   /** Discard everything, reporting each message with `reason`. */
   clear(reason: DropReason): void {
-    while (this._items.length) this._drop(this._items.shift(), reason);
+    // take the items first: a drop listener that sends again queues into a fresh list
+    // instead of keeping this loop going for ever
+    const items = this._items;
+    this._items = [];
+    for (const item of items) this._drop(item, reason);
   }
 
   private _drop(item: [Data, number, number] | undefined, reason: DropReason): void {

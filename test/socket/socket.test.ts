@@ -475,6 +475,23 @@ describe('send queue', () => {
     expect(log).toEqual(['drop:a/closed']);
   });
 
+  it('a drop listener that sends the message again cannot loop: it is kept for the next open()', () => {
+    const s = make();
+    let drops = 0;
+    s.addEventListener('drop', (e) => {
+      drops++;
+      s.send((e as Event & { data: string }).data);
+    });
+    s.send('a');
+    s.send('b');
+    s.close();
+    expect(drops).toBe(2);
+    expect(s.queued).toBe(2);
+    s.open();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['a', 'b']);
+  });
+
   it('beforeOpen sends first, is awaited, then the backlog, then open', async () => {
     let ack!: () => void;
     const s = make({
