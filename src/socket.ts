@@ -64,8 +64,9 @@ const closeEvent = (code: number, reason: string, wasClean = false) =>
 // `instanceof EventTarget` holds through the prototype chain, but no native
 // EventTarget is constructed (a Blink object per socket that our own dispatch,
 // see _emit, would never use). Guarded so the module loads where EventTarget is missing.
-const Base = function SteadySocketBase() {} as unknown as typeof EventTarget;
-Base.prototype = typeof EventTarget === 'function' ? EventTarget.prototype : (Object.prototype as EventTarget);
+class Base {}
+// a class (never an arrow a minifier could make of a function) whose prototype chain reaches EventTarget's
+if (typeof EventTarget === 'function') Object.setPrototypeOf(Base.prototype, EventTarget.prototype);
 
 /**
  * A WebSocket that stays connected: a drop-in for the native `WebSocket` that
@@ -78,7 +79,7 @@ Base.prototype = typeof EventTarget === 'function' ? EventTarget.prototype : (Ob
  * socket.send('hello'); // queued until the connection opens
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below only declares what the static block defines on the prototype
-export class SteadySocket<Channels extends object = ChannelMap> extends Base {
+export class SteadySocket<Channels extends object = ChannelMap> extends (Base as unknown as typeof EventTarget) {
   /** `readyState` while connecting or waiting for a retry: 0 */
   static readonly CONNECTING: 0 = 0;
   /** `readyState` while open: 1 */

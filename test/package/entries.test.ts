@@ -8,6 +8,7 @@ import vm from 'node:vm';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, echoServer, explain, ROOT, readPkg, requireBuild, run, targets } from './util';
+import { FakeSocket } from '../socket/fake';
 
 beforeAll(requireBuild);
 
@@ -104,34 +105,9 @@ describe('the UMD file', () => {
   });
 
   it('works end to end in a bare realm given a WebSocket: the minified build queues, opens, flushes, delivers', () => {
-    // a minimal stand-in WebSocket, driven by hand
-    const made: FakeSocket[] = [];
-    class FakeSocket {
-      static CONNECTING = 0;
-      static OPEN = 1;
-      readyState = 0;
-      binaryType = 'blob';
-      bufferedAmount = 0;
-      protocol = '';
-      extensions = '';
-      sent: unknown[] = [];
-      onopen: ((e: Event) => void) | null = null;
-      onmessage: ((e: unknown) => void) | null = null;
-      onclose: ((e: unknown) => void) | null = null;
-      onerror: ((e: unknown) => void) | null = null;
-      constructor(
-        public url: string,
-        public protocols?: string | string[],
-      ) {
-        made.push(this);
-      }
-      send(data: unknown) {
-        this.sent.push(data);
-      }
-      close() {
-        this.readyState = 3;
-      }
-    }
+    // the hand-driven stand-in WebSocket of the socket tests
+    FakeSocket.reset();
+    const made = FakeSocket.all;
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const context = vm.createContext({
       URL,
