@@ -30,8 +30,9 @@ export interface Heartbeat {
  */
 export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   let last = o.now();
-  /** when the outstanding ping went out; 0 when none is */
-  let pingAt = 0;
+  /** when the outstanding ping went out; undefined when none is */
+  let pingAt: number | undefined;
+  let stopped = false;
   /** an inbound frame arrived since the last ping (a flag, not a time comparison: both may fall in one ms) */
   let heard = true;
   let due = 0;
@@ -51,11 +52,11 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   };
   const tick = () => {
     const now = o.now();
-    if (!pingAt) {
+    if (pingAt === undefined) {
       if (now - last >= o.interval) ping();
       else arm(last + o.interval);
     } else if (heard) {
-      pingAt = 0;
+      pingAt = undefined;
       forgiven = false;
       arm(last + o.interval);
     } else if (now - due > o.timeout && !forgiven) {
@@ -77,12 +78,14 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
       const sent = pingAt;
       last = o.now();
       heard = true;
-      return sent ? last - sent : undefined;
+      return sent === undefined ? undefined : last - sent;
     },
     check() {
-      if (!pingAt) ping();
+      // a stopped heartbeat stays stopped: no timer may come back after stop()
+      if (!stopped && pingAt === undefined) ping();
     },
     stop() {
+      stopped = true;
       clearTimeout(timer);
       timer = undefined;
     },

@@ -35,6 +35,11 @@ interface Entry {
   a?: () => void;
 }
 type Handler = (data: unknown, event: MessageEvent) => void;
+/** A listener for one event type of the map, as addEventListener/removeEventListener take it. */
+type TypedListener<C extends object, K extends keyof SteadySocketEventMap> =
+  | ((this: SteadySocket<C>, ev: SteadySocketEventMap[K]) => unknown)
+  | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
+  | null;
 type NativeSocket = WebSocket & { terminate?: () => void };
 
 const noop = () => {};
@@ -284,10 +289,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
    */
   override addEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
-    listener:
-      | ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown)
-      | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
-      | null,
+    listener: TypedListener<Channels, K>,
     options?: boolean | AddEventListenerOptions,
   ): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
@@ -313,10 +315,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   /** Remove a listener added with the same type, listener and capture flag. */
   override removeEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
-    listener:
-      | ((this: SteadySocket<Channels>, ev: SteadySocketEventMap[K]) => unknown)
-      | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
-      | null,
+    listener: TypedListener<Channels, K>,
     options?: boolean | EventListenerOptions,
   ): void;
   override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
@@ -349,9 +348,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   }
 
   /**
-   * The dispatch. Events are passed on as they are (the native MessageEvent
-   * is not copied: a copy costs more than everything else on the message
-   * path); only `target`/`currentTarget` are pointed at this socket.
+   * The dispatch, with the native semantics: a snapshot of the listeners,
+   * `once`, `handleEvent`, stopImmediatePropagation, and a throwing listener
+   * reported without stopping the rest. `message` events arrive here already
+   * pointing at this socket (SteadyMessageEvent); the rare others get their
+   * `target`/`currentTarget` re-pointed.
    */
   private _emit(type: string, ev: Event): void {
     const list = this._l[type];
@@ -424,7 +425,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _restart(code?: number, reason?: string, defer?: boolean): void {
     const ws = this._ws;
     this._detach(code, reason);
+    const id = this._id;
     if (ws) this._fire('close', closeEvent(code ?? 1005, reason ?? '', true));
+    // a close listener that called close() (or open()/reconnect() itself) wins
+    if (id !== this._id) return;
     this._retries = this._step = 0;
     this._openedAt = 0;
     this._set('start');
@@ -439,7 +443,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         },
         offline: () => {
           this._offline = true;
-          if (this._wait) clearTimeout(this._t); // paused until online
+          if (this._wait) this._timer(noop, Infinity); // paused until online
           this._hb?.check();
         },
         visible: () => this._wake(),
@@ -449,8 +453,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     }
     // a url provider called from the constructor could fail before anyone listens: start in a microtask
     if (!defer) return this._connect();
-    const id = this._id;
-    queueMicrotask(() => id === this._id && this._connect());
+    const now = this._id;
+    queueMicrotask(() => now === this._id && this._connect());
   }
 
   /** Network back or page shown: retry now if waiting, check liveness if open. */
@@ -608,13 +612,20 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const r = o.reconnect;
     const had = !!this._ws;
     const closing = this._state === 'closing';
-    if (err !== undefined) this._error(err);
+    if (err !== undefined) {
+      const before = this._id;
+      this._error(err);
+      // an error listener called close(), open() or reconnect(): that wins
+      if (before !== this._id) return;
+    }
     this._detach();
+    const id = this._id;
     if (closing) {
       // readyState is already CLOSED while `close` listeners run, as with the native socket
       this._set('end');
       this._fire('close', ev);
-      return this._end('closed');
+      if (id === this._id) this._end('closed');
+      return;
     }
     // a connection that stayed up minUptime resets the count; anything shorter is one more failure
     if (this._openedAt && o.now() - this._openedAt >= r.minUptime) this._retries = this._step = 0;
@@ -633,9 +644,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const stay = again && !giveup;
     // enter the next state first, so close listeners see 'connecting' (a retry follows) or 'closed'
     this._set(stay ? 'retry' : 'end');
-    const id = this._id;
     if (had) this._fire('close', ev);
-    // a close listener called open(), close() or reconnect(): that wins
+    // a statechange or close listener called open(), close() or reconnect(): that wins
     if (id !== this._id) return;
     if (!stay) return this._end(giveup ? 'giveup' : 'closed');
     // the first retry after a stable connection (or after the first attempt) waits about minDelay, then the wait grows
@@ -657,7 +667,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._detach();
     this._unwatch?.();
     this._unwatch = undefined;
+    const id = this._id;
     this._set('end');
+    // a statechange listener that called open() keeps its queue, and there is nothing to give up on
+    if (id !== this._id) return;
     this._q?.clear(why);
     if (why === 'giveup') this._fire('giveup', { attempts: this._retries });
   }

@@ -294,6 +294,27 @@ describe('reconnect in Chromium (UMD build)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('close() from an error listener on a stalled handshake wins: no further attempt, no timer left', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server();
+    await srv.mode('stall');
+    const before = await page.evaluate(() => __t.timers().live);
+    await page.evaluate((url) => {
+      const s = new steadysocket.SteadySocket(url, undefined, { connectTimeout: 300, reconnect: { minDelay: 50 } });
+      s.addEventListener('error', () => s.close(), { once: true });
+      __t.track('s', s);
+    }, srv.url);
+    await waitEvents(page, 's', 'error', 1, 3000);
+    await sleep(1000);
+    const after = await page.evaluate(() => ({ timers: __t.timers().live, state: __t.sockets.s.state }));
+    figure(
+      `close() in an error listener: ${srv.handshakes.length} handshake(s), state ${after.state}, live timers ${before} → ${after.timers}`,
+    );
+    expect(after).toEqual({ timers: before, state: 'closed' });
+    expect(srv.handshakes).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('close(): no attempt for the next 2 s, timers and listeners released; open() afterwards works', async () => {
     const { page, errors } = await b.page('umd');
     const srv = await b.server({

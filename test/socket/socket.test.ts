@@ -721,6 +721,50 @@ describe('event listener semantics', () => {
     expect(calls).toEqual(['first']);
   });
 
+  it.each(['connect timeout', 'beforeOpen rejection', 'url provider'])(
+    'an error listener that calls close() on a %s wins: closed, nothing scheduled',
+    async (how) => {
+      const s =
+        how === 'url provider'
+          ? make({}, () => {
+              throw new Error('no token');
+            })
+          : how === 'beforeOpen rejection'
+            ? make({ beforeOpen: () => Promise.reject(new Error('denied')) })
+            : make({ connectTimeout: 100 });
+      s.addEventListener('error', () => s.close(), { once: true });
+      if (how === 'beforeOpen rejection') FakeSocket.last.accept();
+      await vi.advanceTimersByTimeAsync(how === 'connect timeout' ? 100 : 0);
+      expect(s.state).toBe('closed');
+      expect(vi.getTimerCount()).toBe(0);
+      const n = FakeSocket.all.length;
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(FakeSocket.all).toHaveLength(n);
+    },
+  );
+
+  it('a statechange listener that reopens on closed keeps the queue for the new connection', () => {
+    const s = make({ reconnect: { maxRetries: 1 } });
+    const log = record(s, ['drop', 'giveup']);
+    s.send('kept');
+    s.addEventListener('statechange', (e) => (e as Event & { to: string }).to === 'closed' && s.open(), { once: true });
+    FakeSocket.last.fail(); // the one allowed attempt failed: give up… and the listener reopens
+    expect(log).toEqual([]);
+    expect(s.state).toBe('connecting');
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['kept']);
+  });
+
+  it('a close listener that calls close() during reconnect() wins', () => {
+    const s = make();
+    FakeSocket.last.accept();
+    s.addEventListener('close', () => s.close(), { once: true });
+    s.reconnect();
+    expect(s.state).toBe('closed');
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('a listener may close or reconnect from inside close: that wins', () => {
     const s = make();
     s.addEventListener('close', () => s.close(), { once: true });

@@ -36,6 +36,34 @@ afterEach(() => {
 });
 
 describe('createHeartbeat', () => {
+  it('check() after stop() sends nothing and arms no timer', () => {
+    const { hb, pings } = setup();
+    hb.stop();
+    hb.check();
+    expect(pings).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a clock that reads 0 (an injected test clock) still tracks the outstanding ping', () => {
+    let t = 0;
+    const pings: number[] = [];
+    const deaths: number[] = [];
+    const hb = createHeartbeat({
+      interval: INTERVAL,
+      timeout: TIMEOUT,
+      now: () => t,
+      ping: () => pings.push(t),
+      dead: () => deaths.push(t),
+    });
+    hb.check(); // at t = 0
+    expect(pings).toEqual([0]);
+    hb.check(); // a ping is out: no second one
+    expect(pings).toEqual([0]);
+    t = 5;
+    expect(hb.pong()).toBe(5);
+    hb.stop();
+  });
+
   it('arms exactly one timer and sends nothing at creation', () => {
     const { hb, pings, deaths } = setup();
     expect(vi.getTimerCount()).toBe(1);

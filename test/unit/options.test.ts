@@ -26,6 +26,17 @@ const expectBad = (o: Record<string, unknown>, name: string, Err: typeof TypeErr
   return e;
 };
 
+/** The documented reconnect defaults, written out here independently of src. */
+const RECONNECT_DEFAULTS = {
+  minDelay: 1000,
+  maxDelay: 30000,
+  factor: 2,
+  jitter: 0.65,
+  maxRetries: Infinity,
+  minUptime: 5000,
+  shouldReconnect: undefined,
+};
+
 afterEach(() => {
   vi.unstubAllGlobals();
 });
@@ -37,15 +48,7 @@ describe('normalizeOptions defaults', () => {
     expect(r.binaryType).toBe('blob');
     expect(r.connectTimeout).toBe(10000);
     expect(r.startClosed).toBe(false);
-    expect(r.reconnect).toEqual({
-      minDelay: 1000,
-      maxDelay: 30000,
-      factor: 2,
-      jitter: 0.65,
-      maxRetries: Infinity,
-      minUptime: 5000,
-      shouldReconnect: undefined,
-    });
+    expect(r.reconnect).toEqual(RECONNECT_DEFAULTS);
     expect(r.reconnecting).toBe(true);
     expect(r.queue).toEqual({ max: 1000, maxBytes: 1048576, overflow: 'drop-oldest', ttl: Infinity });
     expect(r.heartbeat).toBeUndefined();
@@ -156,15 +159,7 @@ describe('normalizeOptions defaults', () => {
     expect(r.binaryType).toBe('arraybuffer');
     expect(r.connectTimeout).toBe(500);
     expect(r.startClosed).toBe(true);
-    expect(r.reconnect).toEqual({
-      minDelay: 10,
-      maxDelay: 30000,
-      factor: 2,
-      jitter: 0.65,
-      maxRetries: Infinity,
-      minUptime: 5000,
-      shouldReconnect,
-    });
+    expect(r.reconnect).toEqual({ ...RECONNECT_DEFAULTS, minDelay: 10, shouldReconnect });
     expect(r.queue).toEqual({ max: 1000, maxBytes: 1048576, overflow: 'error', ttl: 100 });
     expect(r.network).toBe(false);
     expect(r.beforeOpen).toBe(beforeOpen);
