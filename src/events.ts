@@ -21,7 +21,10 @@ export interface ReconnectingEvent extends Event {
 export interface DropEvent extends Event {
   /** the message, as passed to `send()` */
   readonly data: Data;
-  /** why: `'overflow'`, `'ttl'`, `'closed'`, `'giveup'` or `'disabled'` */
+  /**
+   * why: `'overflow'`, `'ttl'`, `'closed'` (closed for good, or a `beforeOpen` send for a
+   * connection that is gone), `'giveup'` or `'disabled'` (`queue: false`)
+   */
   readonly reason: DropReason;
 }
 
@@ -84,8 +87,9 @@ export const makeEvent = (type: string, props: object): Event => {
  * is being dispatched, copying it (`new MessageEvent`) costs about 2.5 µs, and
  * re-pointing its `target` with defineProperty about 1 µs. This object costs a
  * few tens of ns. It inherits from `MessageEvent.prototype` where that exists,
- * so `instanceof MessageEvent` holds; everything the prototype would read from
- * a real event is answered here, the rest from the native event on demand.
+ * so `instanceof MessageEvent` holds; what the prototype would read from a real
+ * event is answered here (fixed values, the socket as every target), and every
+ * other getter or method of the platform's event is passed to the native event.
  */
 export class SteadyMessageEvent<T = unknown> {
   /** Done once, on the first socket, so importing touches no global. */
@@ -94,7 +98,6 @@ export class SteadyMessageEvent<T = unknown> {
     const proto = SteadyMessageEvent.prototype;
     if (Object.hasOwn(proto, 'type')) return;
     if (g.MessageEvent) Object.setPrototypeOf(proto, g.MessageEvent.prototype);
-    // answer what the prototype's getters would read from a real event
     const fixed = {
       type: 'message',
       eventPhase: 2,
@@ -103,25 +106,44 @@ export class SteadyMessageEvent<T = unknown> {
       cancelable: false,
       composed: false,
       defaultPrevented: false,
-      returnValue: true,
     };
     for (const [k, value] of Object.entries(fixed)) Object.defineProperty(proto, k, { value });
-    for (const k of ['origin', 'lastEventId', 'ports', 'source', 'timeStamp'] as const) {
-      Object.defineProperty(proto, k, {
-        get(this: SteadyMessageEvent) {
-          return this._e[k];
-        },
-      });
-    }
-    for (const k of ['currentTarget', 'srcElement']) {
-      Object.defineProperty(proto, k, {
-        get(this: SteadyMessageEvent) {
-          return this.target;
-        },
-      });
+    const self = {
+      get(this: SteadyMessageEvent) {
+        return this.target;
+      },
+    };
+    Object.defineProperties(proto, {
+      currentTarget: self,
+      srcElement: self,
+      // the event can't be cancelled: setting false does nothing, as on the native one
+      returnValue: { get: () => true, set() {} },
+    });
+    // the rest (origin, lastEventId, ports, source, timeStamp, userActivation, initEvent, …) from the native event
+    for (let p = Object.getPrototypeOf(proto); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
+        if (k === 'constructor' || Object.hasOwn(proto, k)) continue;
+        const native = (e: SteadyMessageEvent) => e._e as unknown as Record<string, unknown>;
+        if (d.get) {
+          Object.defineProperty(proto, k, {
+            get(this: SteadyMessageEvent) {
+              return native(this)[k];
+            },
+          });
+        } else if (typeof d.value === 'function') {
+          Object.defineProperty(proto, k, {
+            value(this: SteadyMessageEvent, ...args: unknown[]) {
+              const e = native(this);
+              return (e[k] as (...a: unknown[]) => unknown).apply(e, args);
+            },
+          });
+        }
+      }
     }
   }
   cancelBubble = false;
+  /** set by stopImmediatePropagation(): the socket's dispatch stops */
+  _stop = false;
   constructor(
     /** the frame, as the native event had it */
     readonly data: T,
@@ -130,13 +152,18 @@ export class SteadyMessageEvent<T = unknown> {
     private readonly _e: MessageEvent,
   ) {}
   preventDefault(): void {}
+  /** There is no tree to propagate in: the socket's other listeners still run, as with the native EventTarget. */
   stopPropagation(): void {
     this.cancelBubble = true;
   }
   stopImmediatePropagation(): void {
-    this.cancelBubble = true;
+    this.cancelBubble = this._stop = true;
   }
   composedPath(): EventTarget[] {
     return [this.target];
+  }
+  /** `JSON.stringify(event)` shows what it does for a native event, not the socket behind `target`. */
+  toJSON(): object {
+    return { isTrusted: false };
   }
 }

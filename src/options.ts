@@ -95,12 +95,12 @@ export interface QueueSettings {
 /** Heartbeat settings: find connections that died without a close (half-open TCP). */
 export interface HeartbeatSettings {
   /**
-   * Ping after this many ms without any inbound frame.
+   * Ping after this many ms without any inbound message (protocol-level pings are invisible to the page).
    * @default 20000
    */
   interval?: number | undefined;
   /**
-   * No inbound frame this many ms after a ping: the connection is dead,
+   * No inbound message this many ms after a ping: the connection is dead,
    * is dropped at once (`close` with code 1006) and replaced.
    * @default 10000
    */
@@ -208,6 +208,9 @@ export interface Resolved {
 /** Close codes after which the default policy does not reconnect: the server says "don't come back as you are". */
 export const FATAL_CODES: readonly number[] = [1002, 1003, 1007, 1008, 1009, 1010, 4401, 4403];
 
+/** Accepted `binaryType` values: 'nodebuffer' and 'fragments' are the ws package's own. */
+export const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
+
 /** setTimeout's upper bound: larger values would fire at once. */
 const T = 2 ** 31 - 1;
 const N = Number.MAX_SAFE_INTEGER;
@@ -294,7 +297,7 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
     } else if (
       typeof d === 'boolean' &&
       typeof v !== 'boolean' &&
-      (k === 'startClosed' || typeof v !== 'object' || !v)
+      (k === 'startClosed' || typeof v !== 'object' || !v || Array.isArray(v))
     ) {
       fail(TypeError, name, k === 'startClosed' ? 'a boolean' : 'a boolean or an object', v);
     }
@@ -312,8 +315,7 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof o.WebSocket !== 'function')
     fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
-  // 'nodebuffer' and 'fragments' are the ws package's own
-  if (!['blob', 'arraybuffer', 'nodebuffer', 'fragments'].includes(o.binaryType)) {
+  if (!BINARY_TYPES.includes(o.binaryType)) {
     fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
   }
   if (typeof o.channels?.encode !== 'function' || typeof o.channels.decode !== 'function') {
@@ -339,7 +341,14 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   } else o.queue = undefined;
   if (o.heartbeat) {
     const h = (o.heartbeat = resolve('heartbeat', o.heartbeat));
-    if (h.message == null) fail(TypeError, 'heartbeat.message', 'a frame or a function', h.message);
+    const m = h.message;
+    // what the native send() takes (anything else would go out as "[object Object]" or throw in ws)
+    if (
+      typeof m !== 'string' &&
+      typeof m !== 'function' &&
+      !(m instanceof ArrayBuffer || ArrayBuffer.isView(m) || (typeof Blob === 'function' && m instanceof Blob))
+    )
+      fail(TypeError, 'heartbeat.message', 'a string, binary data or a function', m);
   } else o.heartbeat = undefined;
   return o as Resolved;
 };

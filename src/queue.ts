@@ -73,19 +73,42 @@ export class SendQueue {
         this._onDrop(data, 'overflow');
         return o.overflow !== 'error';
       }
-      while (!fits()) this._drop(this._items.shift(), 'overflow');
-    }
-    this._items.push([data, size, this._now()]);
-    this.bytes += size;
+      // make room first and report after: a drop listener then sees the queue settled
+      const out: [Data, number, number][] = [];
+      while (!fits()) out.push(this._take()!);
+      this._add(data, size);
+      for (const item of out) this._onDrop(item[0], 'overflow');
+    } else this._add(data, size);
     return true;
+  }
+
+  /** Whether `data` would be queued without discarding anything (after expiring old messages). */
+  room(data: Data): boolean {
+    const o = this._o;
+    this.expire();
+    return this._items.length < o.max && this.bytes + byteLength(data) <= o.maxBytes;
   }
 
   /** The oldest message still within its ttl, or undefined when empty. */
   shift(): Data | undefined {
     this.expire();
+    return this._take()?.[0];
+  }
+
+  /** The oldest message, without looking at its age. */
+  take(): Data | undefined {
+    return this._take()?.[0];
+  }
+
+  private _take(): [Data, number, number] | undefined {
     const item = this._items.shift();
     if (item) this.bytes -= item[1];
-    return item?.[0];
+    return item;
+  }
+
+  private _add(data: Data, size: number): void {
+    this._items.push([data, size, this._now()]);
+    this.bytes += size;
   }
 
   /** Report and discard messages older than `ttl`. */

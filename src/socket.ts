@@ -8,7 +8,7 @@ import type { Input, State } from './machine';
 import { READY_STATE, transition } from './machine';
 import { browserTarget, isOffline, watchBrowser, watchNetwork } from './network';
 import type { BinaryType, Resolved, SteadySocketOptions } from './options';
-import { FATAL_CODES, normalizeOptions } from './options';
+import { BINARY_TYPES, FATAL_CODES, normalizeOptions } from './options';
 import type { Data, DropReason } from './queue';
 import { byteLength, SendQueue } from './queue';
 import type { ProtocolsProvider, UrlProvider } from './url';
@@ -61,6 +61,30 @@ const checkClose = (code?: number, reason?: string) => {
     throw syntaxError(`close code must be 1000 or 3000-4999, got ${code}`, 'InvalidAccessError');
   }
   if (reason !== undefined && byteLength(reason) > 123) throw syntaxError('close reason is over 123 bytes');
+};
+
+type Stoppable = Event & { _stop?: boolean };
+
+/**
+ * Point an event at the socket for a dispatch: `target`, `currentTarget`, `eventPhase` 2 (at
+ * target), and a stopImmediatePropagation() the dispatch can tell apart from stopPropagation().
+ */
+const point = (ev: Stoppable, target: EventTarget) => {
+  const v = (value: unknown) => ({ value, configurable: true });
+  const stop = ev.stopImmediatePropagation;
+  try {
+    Object.defineProperties(ev, {
+      target: v(target),
+      currentTarget: v(target),
+      eventPhase: v(2),
+      stopImmediatePropagation: v(() => {
+        ev._stop = true;
+        stop?.call(ev);
+      }),
+    });
+  } catch {
+    // an event object that can't take them keeps its own fields
+  }
 };
 
 const closeEvent = (code: number, reason: string, wasClean = false) =>
@@ -117,6 +141,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   /** retries scheduled since the last stable connection (or open()/reconnect()): the backoff step */
   private _step = 0;
   private _openedAt = 0;
+  /** the close event to report when open() cuts short a closing handshake: what close() sent */
+  private _bye: CloseEvent | undefined;
+  /** > 0 while `drop` listeners run: a send() from one that would drop again throws instead of looping */
+  private _dropping = 0;
   private _offline = false;
   private _unwatch: (() => void) | undefined;
   /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
@@ -189,6 +217,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   }
   /** Change how binary frames are delivered, for the current connection and every later one. */
   set binaryType(value: BinaryType) {
+    // like the native setter, an unknown value is ignored
+    if (!BINARY_TYPES.includes(value)) return;
     this._binaryType = value;
     if (this._ws) this._ws.binaryType = value;
   }
@@ -215,10 +245,13 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     // the native socket may know it is closing before its close event reached us
     if (this._state === 'open' && ws?.readyState === 1) return ws.send(data);
     const o = this._o;
-    if (!o.queue) return this._drop(data, 'disabled');
     // made on first use: an idle socket carries no queue
-    this._q ??= new SendQueue(o.queue, o.now, (d, reason) => this._drop(d, reason));
-    if (!this._q.push(data)) throw new RangeError('SteadySocket: send queue is full');
+    const q = o.queue && (this._q ??= new SendQueue(o.queue, o.now, (d, reason) => this._drop(d, reason)));
+    // a drop listener that sends what can't be kept would loop for ever: refuse it instead
+    if (this._dropping && !q?.room(data))
+      throw new RangeError('SteadySocket: send() in a drop listener would drop again');
+    if (!q) return this._drop(data, 'disabled');
+    if (!q.push(data)) throw new RangeError('SteadySocket: send queue is full');
   }
 
   /** Start connecting: after `startClosed`, after `close()` or after `giveup`. Does nothing otherwise. */
@@ -236,6 +269,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const ws = this._ws;
     if (this._state === 'open' && ws) {
       this._stopTimers();
+      this._bye = closeEvent(code ?? 1005, reason ?? '', true);
       this._set('close');
       ws.close(code, reason);
       // a peer that never answers the closing handshake must not keep us in 'closing'
@@ -243,8 +277,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     } else if (this._state !== 'closing') {
       // connecting, waiting for a retry, or closed already
       this._detach(code, reason);
+      const id = this._id;
+      // readyState is already CLOSED while `close` listeners run; one that calls open() wins
+      this._set('end');
       if (ws) this._fire('close', closeEvent(1006, ''));
-      this._end('closed');
+      if (id === this._id) this._end('closed');
     }
   }
 
@@ -331,6 +368,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
 
   /** Dispatch `event` to this socket's listeners; returns false if a listener called `preventDefault()`. */
   override dispatchEvent(event: Event): boolean {
+    if (typeof Event === 'function' && !(event instanceof Event)) throw new TypeError('SteadySocket: not an Event');
     this._emit(event.type, event);
     return !event.defaultPrevented;
   }
@@ -357,14 +395,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _emit(type: string, ev: Event): void {
     const list = this._l[type];
     if (!list) return;
-    if (ev.target !== this) {
-      try {
-        const self = { value: this, configurable: true };
-        Object.defineProperties(ev, { target: self, currentTarget: self });
-      } catch {
-        // an event object that can't take them keeps its own target
-      }
-    }
+    // a `message` event is made pointing here; any other is pointed here now
+    if (ev.currentTarget !== this) point(ev, this);
     for (const e of list) {
       if (e.r) continue;
       if (e.o) this._remove(type, e);
@@ -374,8 +406,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
       } catch (err) {
         report(err);
       }
-      // set by stopImmediatePropagation() (and stopPropagation(): there is no tree to propagate in)
-      if (ev.cancelBubble) break;
+      // set by stopImmediatePropagation() only: stopPropagation() leaves the socket's other listeners, as natively
+      if ((ev as Stoppable)._stop) {
+        (ev as Stoppable)._stop = false; // as the native dispatch leaves it: the event can be dispatched again
+        break;
+      }
     }
   }
 
@@ -424,14 +459,23 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   /** Drop whatever is current and start a fresh attempt now (open() and reconnect()). */
   private _restart(code?: number, reason?: string, defer?: boolean): void {
     const ws = this._ws;
+    const was = this._state;
     this._detach(code, reason);
     const id = this._id;
-    if (ws) this._fire('close', closeEvent(code ?? 1005, reason ?? '', true));
-    // a close listener that called close() (or open()/reconnect() itself) wins
-    if (id !== this._id) return;
     this._retries = this._step = 0;
     this._openedAt = 0;
+    // enter connecting first, so close listeners see the state a retry gives (as in _over)
     this._set('start');
+    if (ws) {
+      // an open connection closed by us now; a closing one as close() asked; one never opened is lost (1006)
+      const ev =
+        was === 'open'
+          ? closeEvent(code ?? 1005, reason ?? '', true)
+          : (was === 'closing' && this._bye) || closeEvent(1006, '');
+      this._fire('close', ev);
+    }
+    // a statechange or close listener that called close() (or open()/reconnect() itself) wins
+    if (id !== this._id) return;
     const n = this._o.network;
     if (!this._unwatch && n) {
       const target = n === true ? browserTarget() : n;
@@ -469,29 +513,32 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const o = this._o;
     this._timer(
       () =>
-        this._over(
-          closeEvent(1006, 'connect timeout'),
+        this._over(closeEvent(1006, 'connect timeout'), [
           new Error(`SteadySocket: connectTimeout (${o.connectTimeout} ms) passed`),
-        ),
+        ]),
       o.connectTimeout,
     );
     try {
       const url = typeof this._url === 'function' ? this._url() : this._url;
       const p = this._protocols;
       const protocols = typeof p === 'function' ? p() : p;
+      // a url or protocols function that called close(), open() or reconnect() wins
       if (isThenable(url) || isThenable(protocols)) {
         Promise.all([url, protocols]).then(
           ([u, ps]) => id === this._id && this._dial(u, ps),
-          (err) => id === this._id && this._over(closeEvent(1006, ''), err),
+          (err) => id === this._id && this._over(closeEvent(1006, ''), [err]),
         );
-      } else this._dial(url, protocols);
+      } else if (id === this._id) this._dial(url, protocols);
     } catch (err) {
-      this._over(closeEvent(1006, ''), err);
+      if (id === this._id) this._over(closeEvent(1006, ''), [err]);
     }
   }
 
   private _dial(url: string | URL, protocols: string | string[] | undefined): void {
     try {
+      // a function that forgot to return would otherwise connect to <page>/undefined
+      if (typeof url !== 'string' && (typeof url !== 'object' || !url))
+        throw new TypeError(`SteadySocket: the url function gave ${String(url)}, not a string or URL`);
       const href = (this._href = checkUrl(url, base()));
       const ws = new this._o.WebSocket(
         href,
@@ -512,7 +559,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
             else this._emit('error', e);
           };
     } catch (err) {
-      this._over(closeEvent(1006, ''), err);
+      this._over(closeEvent(1006, ''), [err]);
     }
   }
 
@@ -521,14 +568,17 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const hook = this._o.beforeOpen;
     if (!hook) return this._ready(ws, e);
     try {
-      const r = hook((data) => id === this._id && ws.send(data));
+      // a frame meant for a connection that is gone is reported, not sent elsewhere
+      const r = hook((data) => (id === this._id ? ws.send(data) : this._drop(data, 'closed')));
+      // beforeOpen that called close(), open() or reconnect() wins
+      if (id !== this._id) return;
       if (!isThenable(r)) return this._ready(ws, e);
       r.then(
         () => id === this._id && this._ready(ws, e),
-        (err) => id === this._id && this._over(closeEvent(1006, 'beforeOpen failed'), err),
+        (err) => id === this._id && this._over(closeEvent(1006, 'beforeOpen failed'), [err]),
       );
     } catch (err) {
-      this._over(closeEvent(1006, 'beforeOpen failed'), err);
+      if (id === this._id) this._over(closeEvent(1006, 'beforeOpen failed'), [err]);
     }
   }
 
@@ -537,8 +587,15 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const o = this._o;
     clearTimeout(this._t);
     this._openedAt = o.now();
-    // drops (ttl) reported during the flush run listeners that may send: those sends queue behind the backlog
-    for (let d: Data | undefined; ws.readyState === 1 && (d = this._q?.shift()) !== undefined; ) ws.send(d);
+    // ttl drops reported during the flush run listeners: their sends queue behind the backlog, and
+    // one that closed or replaced the connection stops the flush with the rest still queued
+    const q = this._q;
+    while (q) {
+      q.expire();
+      const d = ws === this._ws && ws.readyState === 1 ? q.take() : undefined;
+      if (d === undefined) break;
+      ws.send(d);
+    }
     if (ws !== this._ws) return;
     const hb = o.heartbeat;
     if (hb) {
@@ -556,8 +613,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         dead: () => this._over(closeEvent(1006, 'heartbeat timeout')),
       });
     }
+    const id = this._id;
     this._set('ready');
-    this._emit('open', e);
+    // a statechange listener that called close() or reconnect() wins: no `open` for a connection it ended
+    if (id === this._id && this._state === 'open') this._emit('open', e);
   }
 
   /** The hot path: one frame in. */
@@ -603,18 +662,18 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
 
   /**
    * The current connection or attempt is over: `ev` is the native close, or
-   * one we made (timeout, heartbeat, url provider, beforeOpen) with the `err`
-   * behind it. Decide, enter the next state, emit `close` (when there was a
+   * one we made (timeout, heartbeat, url provider, beforeOpen) with the error
+   * behind it in `err` (in an array: a promise may reject with undefined). Decide, enter the next state, emit `close` (when there was a
    * socket), then schedule the retry unless a close listener took over.
    */
-  private _over(ev: CloseEvent, err?: unknown): void {
+  private _over(ev: CloseEvent, err?: [unknown]): void {
     const o = this._o;
     const r = o.reconnect;
     const had = !!this._ws;
     const closing = this._state === 'closing';
-    if (err !== undefined) {
+    if (err) {
       const before = this._id;
-      this._error(err);
+      this._error(err[0]);
       // an error listener called close(), open() or reconnect(): that wins
       if (before !== this._id) return;
     }
@@ -649,7 +708,19 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     if (id !== this._id) return;
     if (!stay) return this._end(giveup ? 'giveup' : 'closed');
     // the first retry after a stable connection (or after the first attempt) waits about minDelay, then the wait grows
-    this._schedule(delayFor(++this._step, r, o.random()));
+    this._schedule(delayFor(++this._step, r, this._random()));
+  }
+
+  /** The `random` option's next number; one outside [0, 1) (or a throw) is reported and Math.random used. */
+  private _random(): number {
+    try {
+      const x = this._o.random();
+      if (x >= 0 && x < 1) return x;
+      throw new RangeError(`SteadySocket: option 'random' must return a number from 0 to 1, got ${String(x)}`);
+    } catch (e) {
+      report(e);
+    }
+    return Math.random();
   }
 
   /** Wait `delay` ms, then attempt again (paused while offline). */
@@ -681,7 +752,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   }
 
   private _drop(data: Data, reason: DropReason): void {
+    // _emit reports listener exceptions itself, so the count always comes back down
+    this._dropping++;
     this._fire('drop', { data, reason });
+    this._dropping--;
   }
 
   private _error(error: unknown): void {

@@ -37,7 +37,9 @@ export const checkUrl = (input: UrlLike, base?: string): string => {
 
 /** Check subprotocols as the native constructor would: tokens, no duplicates. */
 export const checkProtocols = (p: Protocols): string[] => {
-  const list = typeof p === 'string' ? [p] : [...p];
+  // as the native constructor converts it: an iterable is a list, anything else one string (null → "null")
+  const list =
+    typeof p === 'object' && p && Symbol.iterator in p ? [...(p as Iterable<string>)].map(String) : [String(p)];
   list.forEach((name, i) => {
     if (!TOKEN.test(name) || list.indexOf(name) !== i) throw syntaxError(`Invalid or duplicate subprotocol '${name}'`);
   });

@@ -43,4 +43,45 @@ describe.each(['umd', 'esm'] as const)('%s artifact', (lib) => {
     ]);
     expect(errors).toEqual([]);
   });
+
+  it("the message event works where code expects Chromium's own: copied, stringified, stopPropagation", async () => {
+    const { page, errors } = await b.page(lib);
+    const srv = await b.server({ echo: true });
+    const out = await page.evaluate(async (url) => {
+      const s = __t.track('s', new steadysocket.SteadySocket(url));
+      const calls: string[] = [];
+      const r = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        setTimeout(() => reject(new Error('no echo within 5 s')), 5000);
+        s.addEventListener('message', (e: MessageEvent) => {
+          calls.push('first');
+          e.stopPropagation();
+          // forwarding a copy reads every MessageEventInit member, userActivation included
+          const copy = new MessageEvent(e.type, e);
+          e.returnValue = false;
+          resolve({
+            copy: copy.data,
+            instance: e instanceof MessageEvent,
+            json: JSON.stringify(e),
+            origin: e.origin,
+            userActivation: e.userActivation,
+            timeStamp: typeof e.timeStamp,
+          });
+        });
+        s.addEventListener('message', () => calls.push('second'));
+        s.send('hello');
+      });
+      s.close();
+      return { ...r, calls };
+    }, srv.url);
+    expect(out).toEqual({
+      copy: 'hello',
+      instance: true,
+      json: '{"isTrusted":false}',
+      origin: new URL(srv.url).origin.replace('http', 'ws'),
+      userActivation: null,
+      timeStamp: 'number',
+      calls: ['first', 'second'],
+    });
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SteadySocketOptions } from '../../src/index';
+import type { BinaryType, SteadySocketOptions } from '../../src/index';
 import { SteadySocket } from '../../src/index';
 import { CountingTarget, FakeSocket } from './fake';
 
@@ -287,7 +287,23 @@ describe('reconnect', () => {
     expect(first.closeCalls).toEqual([[4000, 'switch']]);
     expect(first.detached).toBe(true);
     expect(FakeSocket.all).toHaveLength(2);
-    expect(log).toEqual(['close:4000', 'statechange:open>connecting']);
+    // as for a drop: the state moves first, so close listeners see 'connecting' (a retry follows)
+    expect(log).toEqual(['statechange:open>connecting', 'close:4000']);
+  });
+
+  it('reconnect() reports what happened to the connection it drops', () => {
+    const s = make();
+    const closes: [number, boolean, string][] = [];
+    s.addEventListener('close', (e) => closes.push([e.code, e.wasClean, s.state]));
+    // a handshake that never completed is lost, not closed cleanly
+    s.reconnect();
+    expect(closes).toEqual([[1006, false, 'connecting']]);
+    // a closing handshake cut short by open(): the code close() sent
+    FakeSocket.last.accept();
+    s.close(4000, 'bye');
+    s.open();
+    expect(closes[1]).toEqual([4000, true, 'connecting']);
+    expect(s.state).toBe('connecting');
   });
 
   it('connectTimeout abandons a hung handshake, reports it and retries', () => {
@@ -721,6 +737,77 @@ describe('event listener semantics', () => {
     expect(calls).toEqual(['first']);
   });
 
+  it('stopPropagation() leaves the other listeners on the socket running, as the native EventTarget does', () => {
+    const s = make();
+    const calls: string[] = [];
+    for (const type of ['message', 'open']) {
+      s.addEventListener(type, (e) => {
+        calls.push(`${type}1`);
+        e.stopPropagation();
+        expect(e.cancelBubble).toBe(true);
+      });
+      s.addEventListener(type, () => calls.push(`${type}2`));
+    }
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('x');
+    expect(calls).toEqual(['open1', 'open2', 'message1', 'message2']);
+  });
+
+  it('stopImmediatePropagation() on a native-made event (open, close) stops the rest; the event can be dispatched again', () => {
+    const s = make();
+    const calls: string[] = [];
+    s.addEventListener('close', (e) => {
+      calls.push('first');
+      e.stopImmediatePropagation();
+    });
+    s.addEventListener('close', () => calls.push('second'));
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1001);
+    expect(calls).toEqual(['first']);
+    const ev = new Event('close');
+    s.dispatchEvent(ev);
+    s.dispatchEvent(ev);
+    expect(calls).toEqual(['first', 'first', 'first']);
+  });
+
+  it('during dispatch: eventPhase 2 and target/currentTarget the socket, for every event', () => {
+    const s = make();
+    const seen: unknown[] = [];
+    for (const type of ['open', 'message', 'statechange']) {
+      s.addEventListener(type, (e) => seen.push([type, e.eventPhase, e.target === s, e.currentTarget === s]));
+    }
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('x');
+    expect(seen).toEqual([
+      ['statechange', 2, true, true],
+      ['open', 2, true, true],
+      ['message', 2, true, true],
+    ]);
+  });
+
+  it('the message event behaves like a native one for copying, returnValue and JSON', () => {
+    const s = make();
+    let copy: MessageEvent | undefined;
+    let json = '';
+    s.addEventListener('message', (e) => {
+      e.returnValue = false; // a no-op on a non-cancelable event, never a TypeError
+      expect(e.returnValue).toBe(true);
+      copy = new MessageEvent(e.type, e);
+      json = JSON.stringify(e);
+      e.initEvent('other'); // passed to the native event: a no-op while it is being dispatched
+    });
+    FakeSocket.last.accept();
+    FakeSocket.last.receive('payload');
+    expect(copy).toBeInstanceOf(MessageEvent);
+    expect(copy?.data).toBe('payload');
+    expect(json).toBe('{"isTrusted":false}');
+  });
+
+  it('dispatchEvent() takes only events, like the native one', () => {
+    const s = make();
+    expect(() => s.dispatchEvent({ type: 'open' } as Event)).toThrow(TypeError);
+  });
+
   it.each(['connect timeout', 'beforeOpen rejection', 'url provider'])(
     'an error listener that calls close() on a %s wins: closed, nothing scheduled',
     async (how) => {
@@ -772,6 +859,239 @@ describe('event listener semantics', () => {
     FakeSocket.last.drop(1006);
     expect(s.state).toBe('closed');
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+// Found by a review that called back into the socket from every listener and callback:
+// each of these used to leave the socket in a state its events contradicted.
+describe('a listener or callback that takes over wins', () => {
+  it("a statechange listener that closes on 'open': no open event, closed cleanly", () => {
+    const s = make();
+    const log = record(s, ['open', 'close', 'statechange']);
+    s.addEventListener('statechange', (e) => (e as Event & { to: string }).to === 'open' && s.close(), { once: true });
+    FakeSocket.last.accept();
+    expect(log).toEqual(['statechange:connecting>open', 'statechange:open>closing']);
+    expect(s.state).toBe('closing');
+  });
+
+  it("a statechange listener that reconnects on 'open': one open, for the new connection", () => {
+    const s = make();
+    const log = record(s, ['open', 'close']);
+    s.addEventListener('statechange', (e) => (e as Event & { to: string }).to === 'open' && s.reconnect(), {
+      once: true,
+    });
+    FakeSocket.last.accept();
+    expect(log).toEqual(['close:1000']);
+    FakeSocket.last.accept();
+    expect(log).toEqual(['close:1000', 'open']);
+    expect(s.state).toBe('open');
+  });
+
+  it('reconnect() inside a synchronous beforeOpen: the new attempt keeps its connect timeout', () => {
+    let first = true;
+    const s = make({
+      connectTimeout: 300,
+      beforeOpen: () => {
+        if (first) {
+          first = false;
+          s.reconnect();
+        }
+      },
+    });
+    FakeSocket.last.accept();
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(s.state).toBe('connecting');
+    expect(vi.getTimerCount()).toBe(1);
+    const log = record(s, ['close', 'reconnecting']);
+    vi.advanceTimersByTime(300);
+    expect(log).toEqual(['close:1006', 'reconnecting:1@1000']);
+  });
+
+  it('close() inside a synchronous url function: nothing is dialled', () => {
+    let s: SteadySocket | undefined;
+    let closing = false;
+    s = make({ startClosed: true }, () => {
+      if (closing) s?.close();
+      return URL_;
+    });
+    closing = true;
+    s.open();
+    expect(FakeSocket.all).toHaveLength(0);
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() inside a url function that then throws: the error is not a failed attempt', () => {
+    let s: SteadySocket | undefined;
+    s = make({ startClosed: true }, () => {
+      s?.close();
+      throw new Error('late');
+    });
+    s.open();
+    expect(s.state).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close() while connecting: state is closed in the close listener, and open() there wins', () => {
+    const s = make();
+    const seen: string[] = [];
+    s.addEventListener(
+      'close',
+      () => {
+        seen.push(s.state);
+        s.open();
+      },
+      { once: true },
+    );
+    s.close();
+    expect(seen).toEqual(['closed']);
+    expect(s.state).toBe('connecting');
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.last.accept();
+    expect(s.state).toBe('open');
+  });
+
+  it('a ttl drop listener that reconnects during the flush: the rest stays queued for the next connection', () => {
+    let now = 0;
+    const s = make({ startClosed: true, queue: { ttl: 10 }, now: () => now });
+    s.send('old');
+    now = 5;
+    s.send('young1');
+    s.send('young2');
+    s.addEventListener('drop', () => s.reconnect(), { once: true });
+    s.open();
+    now = 12; // 'old' has expired by the time the connection opens
+    const first = FakeSocket.last;
+    first.accept();
+    expect(first.sent).toEqual([]);
+    expect(s.queued).toBe(2);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['young1', 'young2']);
+  });
+
+  it('a url function or beforeOpen that rejects with no reason still gives an error event', async () => {
+    for (const how of ['url', 'beforeOpen']) {
+      FakeSocket.reset();
+      const s =
+        how === 'url'
+          ? make({}, () => Promise.reject())
+          : make({ beforeOpen: () => Promise.reject(), reconnect: false });
+      const log = record(s, ['error', 'close']);
+      if (how === 'beforeOpen') {
+        await vi.advanceTimersByTimeAsync(0);
+        FakeSocket.last.accept();
+      }
+      await vi.advanceTimersByTimeAsync(0);
+      expect(log[0], how).toBe('error');
+      s.close();
+    }
+  });
+
+  it('a send() from beforeOpen after its attempt was abandoned is reported as a drop', async () => {
+    let later: ((data: string) => void) | undefined;
+    const s = make({
+      connectTimeout: 100,
+      beforeOpen: (send) => {
+        later = send;
+        return new Promise(() => {});
+      },
+    });
+    const log = record(s, ['drop']);
+    FakeSocket.last.accept();
+    await vi.advanceTimersByTimeAsync(100); // beforeOpen never settles: the attempt times out
+    later?.('auth');
+    expect(log).toEqual(['drop:auth/closed']);
+    s.close();
+  });
+
+  it('random() that returns NaN or throws: reported, and the retry still happens', () => {
+    for (const random of [
+      () => NaN,
+      () => 1.5,
+      () => {
+        throw new Error('rng');
+      },
+    ]) {
+      FakeSocket.reset();
+      const { reported, stop } = captureReports();
+      const s = make({ random, reconnect: { minDelay: 100, maxDelay: 100 } });
+      FakeSocket.last.fail();
+      stop();
+      expect(reported).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(100);
+      expect(FakeSocket.all).toHaveLength(2);
+      s.close();
+    }
+  });
+
+  it.each(['drop-oldest', 'drop-newest', 'off'] as const)(
+    'a drop listener that re-sends what was dropped (%s) cannot loop: send() throws there instead',
+    (overflow) => {
+      const { reported, stop } = captureReports();
+      const s = make({ startClosed: true, queue: overflow === 'off' ? false : { max: 2, overflow } });
+      const drops: unknown[] = [];
+      s.addEventListener('drop', (e) => {
+        drops.push(e.data);
+        s.send(e.data as string);
+      });
+      s.send('a');
+      s.send('b');
+      s.send('c');
+      stop();
+      expect(drops.length).toBeLessThanOrEqual(3);
+      expect(drops.length).toBeGreaterThan(0);
+      expect(reported.length).toBe(drops.length);
+      expect(String(reported[0])).toContain('drop listener');
+      // the queue still holds what it could
+      expect(s.queued).toBe(overflow === 'off' ? 0 : 2);
+    },
+  );
+
+  it('a drop listener may still re-send when there is room (close() with a backlog)', () => {
+    const s = make({ startClosed: true });
+    s.send('a');
+    s.addEventListener('drop', (e) => s.send(e.data as string), { once: true });
+    s.close();
+    expect(s.queued).toBe(1);
+    s.open();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['a']);
+  });
+
+  it('a url function that returns nothing is an error event, not a connection to <page>/undefined', async () => {
+    for (const bad of [undefined, null, 42]) {
+      FakeSocket.reset();
+      const s = make({ reconnect: false }, (() => bad) as unknown as () => string);
+      const errors: string[] = [];
+      s.addEventListener('error', (e) => errors.push(String((e as Event & { message: string }).message)));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(FakeSocket.all).toHaveLength(0);
+      expect(errors[0]).toContain(String(bad));
+      expect(s.state).toBe('closed');
+    }
+  });
+
+  it('binaryType ignores values the native socket would ignore', () => {
+    const s = make();
+    s.binaryType = 'arraybuffer';
+    s.binaryType = 'nonsense' as BinaryType;
+    expect(s.binaryType).toBe('arraybuffer');
+    expect(FakeSocket.last.binaryType).toBe('arraybuffer');
+  });
+
+  it('protocols are converted like the native constructor does: null → "null", 5 → "5"', () => {
+    make({}, URL_);
+    new SteadySocket(URL_, null as unknown as string, {
+      WebSocket: FakeSocket as unknown as Opts['WebSocket'],
+      network: false,
+    });
+    expect(FakeSocket.last.protocols).toEqual(['null']);
+    new SteadySocket(URL_, 5 as unknown as string, {
+      WebSocket: FakeSocket as unknown as Opts['WebSocket'],
+      network: false,
+    });
+    expect(FakeSocket.last.protocols).toEqual(['5']);
   });
 });
 

@@ -415,9 +415,15 @@ describe('normalizeOptions rejects invalid values, naming the option', () => {
     expect(e.message).toContain('123');
   });
 
+  it('heartbeat.message must be something send() takes: a string, binary data or a function', () => {
+    for (const v of [{}, true, NaN, [], 5]) expectBad({ heartbeat: { message: v } }, 'heartbeat.message', TypeError);
+    for (const v of ['p', new ArrayBuffer(1), new Uint8Array(1), new Blob(['p']), () => 'p'])
+      expect(norm({ heartbeat: { message: v } }).heartbeat?.message).toBe(v);
+  });
+
   it('wrong types for boolean-or-object options', () => {
     for (const k of ['reconnect', 'queue', 'heartbeat', 'network']) {
-      for (const v of ['yes', 1, null]) expectBad({ [k]: v }, k, TypeError);
+      for (const v of ['yes', 1, null, []]) expectBad({ [k]: v }, k, TypeError);
     }
     for (const v of ['yes', 1, null, {}]) expectBad({ startClosed: v }, 'startClosed', TypeError);
   });
