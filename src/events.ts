@@ -1,6 +1,19 @@
 import type { State } from './machine';
 import type { Data, DropReason } from './queue';
 
+/**
+ * `close`: the fields of the DOM's `CloseEvent`, spelled out so a Node project needs no DOM lib
+ * (where there is one, a `CloseEvent` is one of these and the other way round).
+ */
+export interface SteadyCloseEvent extends Event {
+  /** the close code (1006 when the connection was lost without a close frame) */
+  readonly code: number;
+  /** the close reason from the peer, or the library's own (`'heartbeat timeout'`, …) */
+  readonly reason: string;
+  /** whether the closing handshake completed */
+  readonly wasClean: boolean;
+}
+
 /** `statechange`: the state moved from `from` to `to`. */
 export interface StateChangeEvent extends Event {
   /** the state before */
@@ -55,7 +68,7 @@ export interface SteadySocketEventMap {
   /** a frame arrived (heartbeat pongs excepted) */
   message: MessageEvent;
   /** a connection ended */
-  close: CloseEvent;
+  close: SteadyCloseEvent;
   /** the native error event, or one of the library's own */
   error: SteadyErrorEvent;
   /** `state` changed */

@@ -42,7 +42,8 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   const arm = (at: number) => {
     clearTimeout(timer);
     due = at;
-    timer = setTimeout(tick, Math.max(0, at - o.now()));
+    // never further out than one period: a clock stepped back must not hold the check off
+    timer = setTimeout(tick, Math.max(0, Math.min(at - o.now(), o.interval + o.timeout)));
   };
   const ping = () => {
     pingAt = o.now();
@@ -52,6 +53,9 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
   };
   const tick = () => {
     const now = o.now();
+    // the clock stepped back (NTP, a VM resumed): times ahead of it count from now
+    if (now < last) last = now;
+    if (pingAt !== undefined && now < pingAt) pingAt = now;
     if (pingAt === undefined) {
       if (now - last >= o.interval) ping();
       else arm(last + o.interval);
@@ -75,7 +79,10 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
       heard = true;
     },
     pong() {
+      // one round trip per ping: a duplicate or late second answer gives no rtt
       const sent = pingAt;
+      pingAt = undefined;
+      forgiven = false;
       last = o.now();
       heard = true;
       return sent === undefined ? undefined : last - sent;

@@ -1,5 +1,5 @@
 export { SteadySocket } from './socket';
-export type { ChannelMap, Listener } from './socket';
+export type { ChannelMap, Listener, ListenerOptions } from './socket';
 export type { Channel, ChannelCodec, Envelope } from './channels';
 export { jsonEnvelope } from './channels';
 export type {
@@ -8,6 +8,7 @@ export type {
   PongEvent,
   ReconnectingEvent,
   StateChangeEvent,
+  SteadyCloseEvent,
   SteadyErrorEvent,
   SteadySocketEventMap,
 } from './events';

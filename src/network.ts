@@ -57,26 +57,35 @@ let shared: Set<NetworkHandlers> | undefined;
 let unshare: (() => void) | undefined;
 
 /**
+ * Listen once for every socket in `all`. Kept apart from watchBrowser so these
+ * closures, which live as long as the window listeners, capture no socket.
+ */
+const share = (all: Set<NetworkHandlers>) => {
+  const each = (kind: keyof NetworkHandlers) => {
+    for (const x of all) x[kind]();
+  };
+  return watchNetwork(browserTarget(), {
+    online: () => each('online'),
+    offline: () => each('offline'),
+    visible: () => each('visible'),
+  });
+};
+
+/**
  * Watch the browser's own window and document with one set of listeners for
  * every socket on the page (four listeners per socket would cost each one
  * about half a kilobyte). The last socket to stop removes them.
  */
 export const watchBrowser = (h: NetworkHandlers): (() => void) => {
-  if (!shared?.size) {
-    const all = (shared = new Set());
-    const each = (kind: keyof NetworkHandlers) => {
-      for (const x of all) x[kind]();
-    };
-    unshare = watchNetwork(browserTarget(), {
-      online: () => each('online'),
-      offline: () => each('offline'),
-      visible: () => each('visible'),
-    });
-  }
+  if (!shared?.size) unshare = share((shared = new Set()));
   const all = shared;
   all.add(h);
   return () => {
     all.delete(h);
-    if (!all.size && all === shared) unshare?.();
+    if (!all.size && all === shared) {
+      unshare?.();
+      // nothing may keep the last socket alive after it closed
+      shared = unshare = undefined;
+    }
   };
 };

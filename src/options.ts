@@ -316,7 +316,7 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   if (typeof o.WebSocket !== 'function')
     fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
   if (!BINARY_TYPES.includes(o.binaryType)) {
-    fail(TypeError, 'binaryType', "'blob' or 'arraybuffer'", o.binaryType);
+    fail(TypeError, 'binaryType', "'blob' or 'arraybuffer' (with ws also 'nodebuffer' or 'fragments')", o.binaryType);
   }
   if (typeof o.channels?.encode !== 'function' || typeof o.channels.decode !== 'function') {
     fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);

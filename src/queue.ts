@@ -123,7 +123,9 @@ export class SendQueue {
     // instead of keeping this loop going for ever
     const items = this._items;
     this._items = [];
-    for (const item of items) this._drop(item, reason);
+    // counts settle first, so a drop listener sees an empty queue
+    this.bytes = 0;
+    for (const item of items) this._onDrop(item[0], reason);
   }
 
   private _drop(item: [Data, number, number] | undefined, reason: DropReason): void {

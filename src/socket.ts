@@ -1,6 +1,6 @@
 import { delayFor } from './backoff';
 import type { Channel, Envelope } from './channels';
-import type { SteadySocketEventMap } from './events';
+import type { SteadyCloseEvent, SteadySocketEventMap } from './events';
 import { makeEvent, SteadyMessageEvent } from './events';
 import type { Heartbeat } from './heartbeat';
 import { createHeartbeat } from './heartbeat';
@@ -41,6 +41,17 @@ type TypedListener<C extends object, K extends keyof SteadySocketEventMap> =
   | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
   | null;
 type NativeSocket = WebSocket & { terminate?: () => void };
+/** `addEventListener` options, spelled out so the .d.ts needs no DOM lib (Node's types lack the name). */
+export interface ListenerOptions {
+  /** matched with the listener when removing it */
+  capture?: boolean;
+  /** remove the listener after its first call */
+  once?: boolean;
+  /** accepted for compatibility; the socket's events can't be cancelled anyway */
+  passive?: boolean;
+  /** remove the listener when this signal aborts */
+  signal?: AbortSignal;
+}
 
 const noop = () => {};
 
@@ -220,7 +231,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     // like the native setter, an unknown value is ignored
     if (!BINARY_TYPES.includes(value)) return;
     this._binaryType = value;
-    if (this._ws) this._ws.binaryType = value;
+    if (this._ws) this._bind(this._ws);
   }
 
   /** Bytes not yet sent: the native socket's buffer plus the UTF-8 bytes waiting in the queue. */
@@ -327,14 +338,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   override addEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
     listener: TypedListener<Channels, K>,
-    options?: boolean | AddEventListenerOptions,
+    options?: boolean | ListenerOptions,
   ): void;
-  override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
-  override addEventListener(
-    type: string,
-    listener: Listener | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
+  override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
+  override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void {
     if (!listener) return;
     const opts = typeof options === 'object' && options ? options : {};
     const c = typeof options === 'boolean' ? options : !!opts.capture;
@@ -353,13 +360,17 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   override removeEventListener<K extends keyof SteadySocketEventMap>(
     type: K,
     listener: TypedListener<Channels, K>,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | Pick<ListenerOptions, 'capture'>,
   ): void;
-  override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
   override removeEventListener(
     type: string,
     listener: Listener | null,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | Pick<ListenerOptions, 'capture'>,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | Pick<ListenerOptions, 'capture'>,
   ): void {
     const c = typeof options === 'boolean' ? options : !!options?.capture;
     const entry = listener && this._find(type, listener, c);
@@ -544,7 +555,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         href,
         protocols === undefined ? undefined : checkProtocols(protocols),
       ) as NativeSocket;
-      ws.binaryType = this._binaryType;
+      this._bind(ws);
       this._ws = ws;
       // the message handler stays apart: the hot path needs no look at e.type;
       // one handler for the three rare events saves memory per connection
@@ -561,6 +572,12 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     } catch (err) {
       this._over(closeEvent(1006, ''), [err]);
     }
+  }
+
+  /** Apply binaryType, then keep what the socket took: a browser ignores ws's 'nodebuffer' and 'fragments'. */
+  private _bind(ws: NativeSocket): void {
+    ws.binaryType = this._binaryType;
+    this._binaryType = ws.binaryType || this._binaryType;
   }
 
   private _opened(ws: NativeSocket, e: Event): void {
@@ -803,11 +820,17 @@ export interface SteadySocket<Channels extends object = ChannelMap> {
   /** 3 */
   readonly CLOSED: 3;
   /** Called for every `open`; assigning replaces the previous handler in place, `null` removes it. */
-  onopen: ((this: SteadySocket, ev: Event) => unknown) | null;
+  // `this` is the socket at run time; typed `any` (not SteadySocket) so a SteadySocket
+  // can be passed wherever a DOM `WebSocket` is expected, whose handlers take `this: WebSocket`
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  onopen: ((this: any, ev: Event) => unknown) | null;
   /** Called for every `message` (not for heartbeat pongs). */
-  onmessage: ((this: SteadySocket, ev: MessageEvent) => unknown) | null;
+  // biome-ignore lint/suspicious/noExplicitAny: see onopen
+  onmessage: ((this: any, ev: MessageEvent) => unknown) | null;
   /** Called for every `close` of an underlying connection. */
-  onclose: ((this: SteadySocket, ev: CloseEvent) => unknown) | null;
+  // biome-ignore lint/suspicious/noExplicitAny: see onopen
+  onclose: ((this: any, ev: SteadyCloseEvent) => unknown) | null;
   /** Called for every `error`. */
-  onerror: ((this: SteadySocket, ev: Event) => unknown) | null;
+  // biome-ignore lint/suspicious/noExplicitAny: see onopen
+  onerror: ((this: any, ev: Event) => unknown) | null;
 }

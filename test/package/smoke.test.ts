@@ -162,6 +162,21 @@ s.close();
 export = s;
 `,
 
+  // a Node app on an older @types/node (20: no CloseEvent, no AddEventListenerOptions) and no DOM lib;
+  // the implementation is a stand-in so ws (whose types pull in the newest @types/node) stays out
+  'node20.mts': `
+import { SteadySocket, type WebSocketConstructor } from 'steadysocket';
+const s = new SteadySocket('ws://127.0.0.1:1/', { WebSocket: class {} as unknown as WebSocketConstructor });
+s.addEventListener('close', (e) => void (e.code + e.reason.length + Number(e.wasClean)), { once: true });
+s.addEventListener('drop', (e) => void e.reason);
+s.onclose = (e) => void e.code;
+s.onmessage = function (e) {
+  this.send(String(e.data));
+};
+s.removeEventListener('message', () => {}, { capture: false });
+export { s };
+`,
+
   'tsconfig.node16.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
     files: ['consumer.mts', 'consumer.cts', 'interfaces.mts'],
@@ -173,6 +188,18 @@ export = s;
   'tsconfig.node.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], types: ['node'] },
     files: ['node-ws.mts', 'node-ws.cts'],
+  }),
+  'tsconfig.node20.json': JSON.stringify({
+    // typeRoots first: undici-types' `reference types="node"` must find version 20, not the repo's newest
+    compilerOptions: {
+      ...strict,
+      module: 'node16',
+      moduleResolution: 'node16',
+      lib: ['ES2022'],
+      typeRoots: ['./types20'],
+      types: ['node'],
+    },
+    files: ['node20.mts'],
   }),
 };
 
@@ -237,7 +264,14 @@ beforeAll(async () => {
     mkdirSync(join(app, 'node_modules', name, '..'), { recursive: true });
     symlinkSync(from, join(app, 'node_modules', name), 'dir');
   }
-  for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json', 'tsconfig.node.json']) {
+  mkdirSync(join(app, 'types20'));
+  symlinkSync(join(ROOT, 'node_modules', '@types', 'node20'), join(app, 'types20', 'node'), 'dir');
+  for (const config of [
+    'tsconfig.node16.json',
+    'tsconfig.bundler.json',
+    'tsconfig.node.json',
+    'tsconfig.node20.json',
+  ]) {
     tsc(config).catch(() => {}); // reported by the test that reads it
   }
 });
@@ -299,6 +333,10 @@ describe('a fresh project with the packed tarball installed', () => {
 
   it('TypeScript, Node app without the DOM lib: the shipped declarations need no DOM-only type', async () => {
     expect(await errorsIn('tsconfig.node.json', /node_modules[\\/]steadysocket[\\/]/)).toEqual([]);
+  });
+
+  it('TypeScript, Node app on @types/node 20 without the DOM lib: the declarations and typical use check', async () => {
+    expect(await errorsIn('tsconfig.node20.json', /./)).toEqual([]);
   });
 
   it('TypeScript, Node app: passing ws as the WebSocket option needs no cast', async () => {

@@ -7,6 +7,7 @@ import type {
   ReconnectingEvent,
   State,
   StateChangeEvent,
+  SteadyCloseEvent,
   SteadyErrorEvent,
   SteadySocketOptions,
 } from '../../src/index';
@@ -113,8 +114,12 @@ describe('events', () => {
 
   it('on* handlers are typed', () => {
     // checked before any assignment below narrows the property
-    expectTypeOf(s.onmessage).toEqualTypeOf<((this: SteadySocket, ev: MessageEvent) => unknown) | null>();
-    expectTypeOf<SteadySocket['onclose']>().toEqualTypeOf<((this: SteadySocket, ev: CloseEvent) => unknown) | null>();
+    // biome-ignore lint/suspicious/noExplicitAny: the declared `this` of on* handlers
+    expectTypeOf(s.onmessage).toEqualTypeOf<((this: any, ev: MessageEvent) => unknown) | null>();
+    expectTypeOf<Parameters<NonNullable<SteadySocket['onclose']>>[0]>().toEqualTypeOf<SteadyCloseEvent>();
+    // the DOM's CloseEvent and the declared one are interchangeable
+    expectTypeOf<CloseEvent>().toExtend<SteadyCloseEvent>();
+    expectTypeOf<SteadyCloseEvent>().toExtend<CloseEvent>();
     s.onmessage = (e) => {
       expectTypeOf(e).toEqualTypeOf<MessageEvent>();
     };
@@ -125,10 +130,21 @@ describe('events', () => {
       expectTypeOf(e).toEqualTypeOf<Event>();
     };
     s.onerror = null;
+    s.onclose = function () {
+      this.send('bye'); // `this` is the socket
+    };
     // @ts-expect-error onclose gets a CloseEvent, not a MessageEvent
     s.onclose = (e: MessageEvent) => e;
     // @ts-expect-error handlers are functions
     s.onmessage = 'handler';
+  });
+});
+
+describe('drop-in for the DOM WebSocket', () => {
+  it('a SteadySocket can be passed where a WebSocket is expected', () => {
+    const takesWebSocket = (ws: WebSocket) => ws.readyState;
+    takesWebSocket(new SteadySocket('wss://example.test'));
+    takesWebSocket(new SteadySocket<{ chat: string }>('wss://example.test'));
   });
 });
 

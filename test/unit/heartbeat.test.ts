@@ -358,4 +358,27 @@ describe('createHeartbeat', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
   });
+
+  it('a clock stepped back a minute still finds a dead connection within one period', () => {
+    const { hb, pings, deaths, clock } = setup();
+    vi.advanceTimersByTime(200);
+    hb.touch();
+    clock.skew = -60_000; // NTP steps the wall clock back
+    // no frames from here on: ping at most interval + timeout later, dead one timeout after that
+    vi.advanceTimersByTime(INTERVAL + TIMEOUT + INTERVAL + TIMEOUT);
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+    expect(deaths).toHaveLength(1);
+    hb.stop();
+  });
+
+  it('a second answer to the same ping gives no round-trip time', () => {
+    const { hb, pings } = setup();
+    vi.advanceTimersByTime(INTERVAL);
+    expect(pings).toHaveLength(1);
+    vi.advanceTimersByTime(40);
+    expect(hb.pong()).toBe(40);
+    vi.advanceTimersByTime(100);
+    expect(hb.pong()).toBeUndefined();
+    hb.stop();
+  });
 });

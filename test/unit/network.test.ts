@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkHandlers, NetworkTarget } from '../../src/network';
-import { browserTarget, isOffline, watchNetwork } from '../../src/network';
+import { browserTarget, isOffline, watchBrowser, watchNetwork } from '../../src/network';
 
 /** A real EventTarget that counts effective adds and removes and knows what is still attached. */
 class CountingTarget extends EventTarget {
@@ -194,5 +194,42 @@ describe('browserTarget', () => {
       delete g.document;
     }
     expect(browserTarget()).toEqual({});
+  });
+});
+
+describe('watchBrowser releases what it watched', () => {
+  it('after the last socket stops, nothing the module keeps reaches its handlers (was: the first socket leaked)', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose_gc');
+    const gc = runInNewContext('gc') as () => void;
+    const g = globalThis as { window?: unknown; document?: unknown };
+    g.window = new EventTarget();
+    g.document = new EventTarget();
+    try {
+      const refs: WeakRef<object>[] = [];
+      // made in a function so no local of this test holds the handlers
+      const watchOne = () => {
+        const owner = { big: new Array(1000).fill(0) };
+        refs.push(new WeakRef(owner));
+        return watchBrowser({ online: () => owner, offline: () => owner, visible: () => owner });
+      };
+      // the socket holds its own stop function; once it is gone, only the module could hold on
+      (() => {
+        const stopA = watchOne();
+        const stopB = watchOne();
+        stopA();
+        stopB();
+      })();
+      // WeakRefs hold their target until the current job ends
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+      expect(refs.map((r) => r.deref() === undefined)).toEqual([true, true]);
+    } finally {
+      delete g.window;
+      delete g.document;
+    }
   });
 });
