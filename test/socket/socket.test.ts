@@ -1072,6 +1072,40 @@ describe('a listener or callback that takes over wins', () => {
     }
   });
 
+  it('close() with a backlog: counts are settled when drop listeners run, so a re-send that fits is kept', () => {
+    const s = make({ startClosed: true, queue: { maxBytes: 10 } });
+    s.send('aaaaa');
+    s.send('bbbbb');
+    const seen: number[][] = [];
+    s.addEventListener(
+      'drop',
+      () => {
+        seen.push([s.queued, s.bufferedAmount]);
+        s.send('cccccc'); // 6 bytes: fits the emptied queue
+      },
+      { once: true },
+    );
+    s.close();
+    expect(seen).toEqual([[0, 0]]);
+    expect(s.queued).toBe(1);
+  });
+
+  it("binaryType reports what the native socket took (a browser ignores ws's 'nodebuffer')", () => {
+    const s = make({ binaryType: 'arraybuffer' });
+    const ws = FakeSocket.last;
+    let stored = ws.binaryType;
+    Object.defineProperty(ws, 'binaryType', {
+      get: () => stored,
+      set: (v: string) => {
+        if (v === 'blob' || v === 'arraybuffer') stored = v;
+      },
+    });
+    s.binaryType = 'nodebuffer' as BinaryType;
+    expect(s.binaryType).toBe('arraybuffer');
+    s.binaryType = 'blob';
+    expect(s.binaryType).toBe('blob');
+  });
+
   it('binaryType ignores values the native socket would ignore', () => {
     const s = make();
     s.binaryType = 'arraybuffer';

@@ -114,7 +114,6 @@ describe('events', () => {
 
   it('on* handlers are typed', () => {
     // checked before any assignment below narrows the property
-    // biome-ignore lint/suspicious/noExplicitAny: the declared `this` of on* handlers
     expectTypeOf(s.onmessage).toEqualTypeOf<((this: any, ev: MessageEvent) => unknown) | null>();
     expectTypeOf<Parameters<NonNullable<SteadySocket['onclose']>>[0]>().toEqualTypeOf<SteadyCloseEvent>();
     // the DOM's CloseEvent and the declared one are interchangeable
