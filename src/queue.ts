@@ -39,14 +39,34 @@ export const byteLength = (data: Data): number => {
 };
 
 /**
+ * What goes on the wire for `data`: binary data is copied, as the native `send()`
+ * copies it at call time, so changing (or transferring) the buffer after send()
+ * does not change the queued message. Strings and Blobs are immutable.
+ */
+const snapshot = (data: Data): Data =>
+  data instanceof ArrayBuffer
+    ? data.slice(0)
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+      : data;
+
+/** [data as given (reported in drops), bytes, enqueued at, what is sent] */
+type Item = [Data, number, number, Data];
+
+/**
  * Messages waiting for an open connection, oldest first. Every message that
- * leaves other than through `shift()` is reported to `onDrop`.
+ * leaves other than through `shift()`/`take()` is reported to `onDrop`: on
+ * overflow, on `clear()`, and when its `ttl` runs out (a timer sees to that,
+ * so the report doesn't wait for the next send).
  */
 export class SendQueue {
-  /** [data, bytes, enqueued at] triples, oldest first */
-  private _items: [Data, number, number][] = [];
+  /** oldest first */
+  private _items: Item[] = [];
   /** total bytes waiting */
   bytes = 0;
+  /** the ttl timer, and the item it is armed for */
+  private _t: ReturnType<typeof setTimeout> | undefined;
+  private _armed: Item | undefined;
 
   constructor(
     private _o: QueueOptions,
@@ -74,7 +94,7 @@ export class SendQueue {
         return o.overflow !== 'error';
       }
       // make room first and report after: a drop listener then sees the queue settled
-      const out: [Data, number, number][] = [];
+      const out: Item[] = [];
       while (!fits()) out.push(this._take()!);
       this._add(data, size);
       for (const item of out) this._onDrop(item[0], 'overflow');
@@ -92,29 +112,24 @@ export class SendQueue {
   /** The oldest message still within its ttl, or undefined when empty. */
   shift(): Data | undefined {
     this.expire();
-    return this._take()?.[0];
+    return this.take();
   }
 
   /** The oldest message, without looking at its age. */
   take(): Data | undefined {
-    return this._take()?.[0];
-  }
-
-  private _take(): [Data, number, number] | undefined {
-    const item = this._items.shift();
-    if (item) this.bytes -= item[1];
-    return item;
-  }
-
-  private _add(data: Data, size: number): void {
-    this._items.push([data, size, this._now()]);
-    this.bytes += size;
+    const item = this._take();
+    this._arm();
+    return item?.[3];
   }
 
   /** Report and discard messages older than `ttl`. */
   expire(): void {
     const limit = this._now() - this._o.ttl;
-    while (this._items.length && this._items[0]![2] < limit) this._drop(this._items.shift(), 'ttl');
+    while (this._items.length && this._items[0]![2] < limit) {
+      const item = this._take()!;
+      this._onDrop(item[0], 'ttl');
+    }
+    this._arm();
   }
 
   /** Discard everything, reporting each message with `reason`. */
@@ -125,12 +140,35 @@ export class SendQueue {
     this._items = [];
     // counts settle first, so a drop listener sees an empty queue
     this.bytes = 0;
+    this._arm();
     for (const item of items) this._onDrop(item[0], reason);
   }
 
-  private _drop(item: [Data, number, number] | undefined, reason: DropReason): void {
-    if (!item) return;
-    this.bytes -= item[1];
-    this._onDrop(item[0], reason);
+  private _take(): Item | undefined {
+    const item = this._items.shift();
+    if (item) this.bytes -= item[1];
+    return item;
+  }
+
+  private _add(data: Data, size: number): void {
+    this._items.push([data, size, this._now(), snapshot(data)]);
+    this.bytes += size;
+    this._arm();
+  }
+
+  /** Keep the ttl timer on the oldest message: it fires just after that one expires. */
+  private _arm(): void {
+    const head = this._items[0];
+    if (head === this._armed) return;
+    this._armed = head;
+    clearTimeout(this._t);
+    this._t = undefined;
+    const ttl = this._o.ttl;
+    if (!head || ttl === Infinity) return;
+    const wait = Math.min(2 ** 31 - 1, Math.max(1, head[2] + ttl - this._now() + 1));
+    this._t = setTimeout(() => {
+      this._armed = undefined;
+      this.expire();
+    }, wait);
   }
 }

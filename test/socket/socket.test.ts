@@ -1106,6 +1106,19 @@ describe('a listener or callback that takes over wins', () => {
     expect(s.binaryType).toBe('blob');
   });
 
+  it('a queued message whose ttl runs out while offline is reported then, not on the next send()', () => {
+    const s = make({ queue: { ttl: 1000 } });
+    const log = record(s, ['drop']);
+    s.send('stale');
+    vi.advanceTimersByTime(999);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(log).toEqual(['drop:stale/ttl']);
+    expect(s.queued).toBe(0);
+    s.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('binaryType ignores values the native socket would ignore', () => {
     const s = make();
     s.binaryType = 'arraybuffer';

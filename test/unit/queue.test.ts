@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Data, DropReason, QueueOptions } from '../../src/queue';
 import { byteLength, SendQueue } from '../../src/queue';
 
@@ -183,14 +183,30 @@ describe('SendQueue basics', () => {
     expect(q.shift()).toBeUndefined();
   });
 
-  it('holds binary data as the same object', () => {
-    const { q } = make();
-    const buf = new Uint8Array([1, 2, 3]);
+  it('queues a copy of binary data, as the native send() copies at call time; drops report the object given', () => {
+    const { q, drops } = make({ max: 2 });
+    const buf = new Uint8Array([1, 1, 1]);
+    const ab = new Uint8Array([7, 8]).buffer;
     const blob = new Blob(['x']);
     q.push(buf);
-    q.push(blob);
-    expect(q.shift()).toBe(buf);
+    buf.fill(2); // changed after send(): the queued message keeps what was sent
+    q.push(ab);
+    structuredClone(ab, { transfer: [ab] }); // detached after send(): still sent whole
+    expect(ab.byteLength).toBe(0);
+    q.push(blob); // drop-oldest: buf goes
+    expect(drops).toEqual([[buf, 'overflow']]);
+    expect(drops[0]![0]).toBe(buf);
+    expect(q.shift()).toEqual(new Uint8Array([7, 8]).buffer);
     expect(q.shift()).toBe(blob);
+    q.push(new Uint16Array([0x0102]).subarray(0, 1));
+    expect(q.shift()).toEqual(new Uint8Array(new Uint16Array([0x0102]).buffer));
+  });
+
+  it('the copy goes out with the bytes the view covered, not its whole buffer', () => {
+    const { q } = make();
+    const big = new Uint8Array([0, 1, 2, 3, 4, 5]);
+    q.push(big.subarray(2, 4));
+    expect(q.shift()).toEqual(new Uint8Array([2, 3]));
   });
 
   it('counts bytes exactly through pushes and shifts', () => {
@@ -488,7 +504,7 @@ describe('SendQueue byte accounting under churn', () => {
           pushed++;
         } else if (op < 0.95) {
           const got = q.shift();
-          expect(got).toBe(m.shift());
+          expect(got).toEqual(m.shift());
           if (got !== undefined) shifted++;
         } else {
           q.expire();
@@ -517,4 +533,60 @@ describe('SendQueue byte accounting under churn', () => {
       );
     },
   );
+});
+
+describe('SendQueue ttl timer', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const timed = (ttl: number) => {
+    const drops: Drop[] = [];
+    const q = new SendQueue({ max: 10, maxBytes: 1000, overflow: 'drop-oldest', ttl }, Date.now, (d, r) => {
+      drops.push([d, r]);
+    });
+    return { q, drops };
+  };
+
+  it('reports an expired message when its ttl runs out, with no send() to trigger it', () => {
+    const { q, drops } = timed(100);
+    q.push('a');
+    vi.advanceTimersByTime(50);
+    q.push('b');
+    vi.advanceTimersByTime(51);
+    expect(drops).toEqual([['a', 'ttl']]);
+    expect(q.length).toBe(1);
+    vi.advanceTimersByTime(50);
+    expect(drops).toEqual([
+      ['a', 'ttl'],
+      ['b', 'ttl'],
+    ]);
+    expect(q.bytes).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps one timer at most, and none once the queue is empty or ttl is Infinity', () => {
+    const { q } = timed(100);
+    for (let i = 0; i < 5; i++) q.push(String(i));
+    expect(vi.getTimerCount()).toBe(1);
+    while (q.take() !== undefined);
+    expect(vi.getTimerCount()).toBe(0);
+    q.push('x');
+    q.clear('closed');
+    expect(vi.getTimerCount()).toBe(0);
+    const forever = timed(Infinity);
+    forever.q.push('y');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a ttl beyond what setTimeout takes is clamped, not fired at once', () => {
+    const { q, drops } = timed(2 ** 40);
+    q.push('a');
+    vi.advanceTimersByTime(10_000);
+    expect(drops).toEqual([]);
+    q.clear('closed');
+  });
 });
