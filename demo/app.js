@@ -97,8 +97,9 @@
     }
     hideErrors();
     if (socket) {
-      wiring.abort();
+      // close while still listening: messages queued on the old socket show up as drops in the log
       socket.close(1000, why);
+      wiring.abort();
       log('demo', `socket re-created: ${why}`);
     }
     socket = next;

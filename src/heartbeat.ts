@@ -85,6 +85,8 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
       forgiven = false;
       last = o.now();
       heard = true;
+      // the next ping is due `interval` after this answer, even when `timeout` is longer
+      if (!stopped) arm(last + o.interval);
       return sent === undefined ? undefined : last - sent;
     },
     check() {

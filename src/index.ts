@@ -1,5 +1,5 @@
 export { SteadySocket } from './socket';
-export type { ChannelMap, Listener, ListenerOptions } from './socket';
+export type { ChannelMap, Listener, ListenerOptions, TypedListener } from './socket';
 export type { Channel, ChannelCodec, Envelope } from './channels';
 export { jsonEnvelope } from './channels';
 export type {

@@ -36,9 +36,12 @@ interface Entry {
 }
 type Handler = (data: unknown, event: MessageEvent) => void;
 /** A listener for one event type of the map, as addEventListener/removeEventListener take it. */
-type TypedListener<C extends object, K extends keyof SteadySocketEventMap> =
+export type TypedListener<C extends object, K extends keyof SteadySocketEventMap> =
   | ((this: SteadySocket<C>, ev: SteadySocketEventMap[K]) => unknown)
-  | { handleEvent(ev: SteadySocketEventMap[K]): unknown }
+  | {
+      /** called with each event, like a listener function */
+      handleEvent(ev: SteadySocketEventMap[K]): unknown;
+    }
   | null;
 type NativeSocket = WebSocket & { terminate?: () => void };
 /** `addEventListener` options, spelled out so the .d.ts needs no DOM lib (Node's types lack the name). */
@@ -281,10 +284,13 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     if (this._state === 'open' && ws) {
       this._stopTimers();
       this._bye = closeEvent(code ?? 1005, reason ?? '', true);
-      this._set('close');
       ws.close(code, reason);
-      // a peer that never answers the closing handshake must not keep us in 'closing'
-      this._timer(() => this._over(closeEvent(1006, 'closing handshake timed out')), this._o.connectTimeout);
+      const id = this._id;
+      this._set('close');
+      // a peer that never answers the closing handshake must not keep us in 'closing',
+      // unless a statechange listener already moved on (open() or reconnect())
+      if (id === this._id)
+        this._timer(() => this._over(closeEvent(1006, 'closing handshake timed out')), this._o.connectTimeout);
     } else if (this._state !== 'closing') {
       // connecting, waiting for a retry, or closed already
       this._detach(code, reason);
@@ -461,7 +467,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     // a late error from an abandoned socket must not be unhandled (ws emits it as an EventEmitter error)
     ws.onerror = noop;
     try {
-      if (ws.readyState < 2) code === undefined && ws.terminate ? ws.terminate() : ws.close(code, reason);
+      // ws (Node) can cut a connection, even one stuck in its closing handshake: otherwise its own
+      // 30 s close timer keeps the process alive; a browser's native socket only takes close()
+      if (code === undefined && ws.terminate) ws.readyState < 3 && ws.terminate();
+      else if (ws.readyState < 2) ws.close(code, reason);
     } catch {
       // closing a socket we no longer use must not fail the caller
     }

@@ -221,6 +221,29 @@ describe('Node with ws', () => {
     expect(timers).toEqual([]);
   });
 
+  it('close() against a peer that never answers the closing handshake: over at connectTimeout, nothing left behind', async () => {
+    const srv = await startServer();
+    const s = connect(srv.url, { connectTimeout: 200 });
+    await next(s, 'open');
+    // the server stops reading: our close frame is never answered
+    for (const c of srv.clients) (c as unknown as { _socket: Socket })._socket.pause();
+    const closed = next<CloseEvent>(s, 'close', 2000);
+    const t0 = Date.now();
+    s.close(1000, 'bye');
+    const ev = await closed;
+    const took = Date.now() - t0;
+    expect(ev.code).toBe(1006);
+    expect(ev.reason).toBe('closing handshake timed out');
+    expect(took).toBeGreaterThanOrEqual(190);
+    expect(s.state).toBe('closed');
+    // ws would otherwise keep its own 30 s close timer (and the process) alive
+    await sleep(20);
+    const timers = (process as unknown as { getActiveResourcesInfo(): string[] })
+      .getActiveResourcesInfo()
+      .filter((r) => r === 'Timeout');
+    expect(timers).toEqual([]);
+  });
+
   it('importing touches no browser global, and network handling is a no-op without window', async () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
     const mod = await import('../../src/index');

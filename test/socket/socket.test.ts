@@ -1119,6 +1119,22 @@ describe('a listener or callback that takes over wins', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("a statechange listener that calls open() on 'closing': the new attempt keeps its connect timeout", () => {
+    const s = make({ connectTimeout: 300 });
+    FakeSocket.last.accept();
+    s.addEventListener('statechange', (e) => (e as Event & { to: string }).to === 'closing' && s.open(), {
+      once: true,
+    });
+    const errors = record(s, ['error']);
+    s.close(4000, 'bye');
+    expect(FakeSocket.all[0]!.closeCalls[0]).toEqual([4000, 'bye']);
+    expect(s.state).toBe('connecting');
+    expect(FakeSocket.all).toHaveLength(2);
+    vi.advanceTimersByTime(300); // the new handshake hangs: a connect timeout, reported as such
+    expect(errors).toEqual(['error']);
+    s.close();
+  });
+
   it('binaryType ignores values the native socket would ignore', () => {
     const s = make();
     s.binaryType = 'arraybuffer';

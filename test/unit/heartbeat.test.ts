@@ -381,4 +381,24 @@ describe('createHeartbeat', () => {
     expect(hb.pong()).toBeUndefined();
     hb.stop();
   });
+
+  it('with a timeout longer than the interval, the next ping still comes one interval after the answer', () => {
+    const { hb, pings } = setup({ interval: 200, timeout: 1000 });
+    vi.advanceTimersByTime(200);
+    expect(pings).toEqual([200]);
+    vi.advanceTimersByTime(10);
+    expect(hb.pong()).toBe(10);
+    vi.advanceTimersByTime(200);
+    expect(pings).toEqual([200, 410]);
+    hb.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a pong after stop() arms nothing', () => {
+    const { hb } = setup();
+    vi.advanceTimersByTime(INTERVAL);
+    hb.stop();
+    hb.pong();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
