@@ -147,7 +147,9 @@ export class SteadyMessageEvent<T = unknown> {
           Object.defineProperty(proto, k, {
             value(this: SteadyMessageEvent, ...args: unknown[]) {
               const e = native(this);
-              return (e[k] as (...a: unknown[]) => unknown).apply(e, args);
+              const f = e[k];
+              // the ws package's event has few of the platform's methods
+              return typeof f === 'function' ? f.apply(e, args) : undefined;
             },
           });
         }

@@ -44,10 +44,11 @@ export const byteLength = (data: Data): number => {
  * does not change the queued message. Strings and Blobs are immutable.
  */
 const snapshot = (data: Data): Data =>
-  data instanceof ArrayBuffer
-    ? data.slice(0)
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+  ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+    : // tested by tag, not instanceof: an iframe's buffers and SharedArrayBuffers count too
+      /ArrayBuffer\]$/.test(Object.prototype.toString.call(data))
+      ? new Uint8Array(data as ArrayBufferLike).slice().buffer
       : data;
 
 /** [data as given (reported in drops), bytes, enqueued at, what is sent] */
@@ -122,10 +123,10 @@ export class SendQueue {
     return item?.[3];
   }
 
-  /** Report and discard messages older than `ttl`. */
-  expire(): void {
+  /** Report and discard messages older than `ttl` (`due`: the timer's check, which takes exactly `ttl` old too). */
+  expire(due = false): void {
     const limit = this._now() - this._o.ttl;
-    while (this._items.length && this._items[0]![2] < limit) {
+    while (this._items.length && (this._items[0]![2] < limit || (due && this._items[0]![2] === limit))) {
       const item = this._take()!;
       this._onDrop(item[0], 'ttl');
     }
@@ -165,10 +166,11 @@ export class SendQueue {
     this._t = undefined;
     const ttl = this._o.ttl;
     if (!head || ttl === Infinity) return;
-    const wait = Math.min(2 ** 31 - 1, Math.max(1, head[2] + ttl - this._now() + 1));
+    // at most ttl + 1 ms: a clock stepped back only means another look later, never a timer for ever
+    const wait = Math.min(2 ** 31 - 1, ttl + 1, Math.max(1, head[2] + ttl - this._now() + 1));
     this._t = setTimeout(() => {
       this._armed = undefined;
-      this.expire();
+      this.expire(true);
     }, wait);
   }
 }

@@ -58,6 +58,15 @@ export interface ListenerOptions {
 
 const noop = () => {};
 
+/** Cut a ws (Node) connection that is not closed yet; nothing on a browser socket. */
+const cut = (ws: NativeSocket | undefined) => {
+  try {
+    if (ws && ws.readyState < 3) ws.terminate?.();
+  } catch {
+    // a socket we let go of must not fail the caller
+  }
+};
+
 /** Hand a listener's exception to the host like the platform does, without breaking the dispatch. */
 const report = (err: unknown) => {
   const g = globalThis as { reportError?: (e: unknown) => void };
@@ -78,6 +87,18 @@ const checkClose = (code?: number, reason?: string) => {
 };
 
 type Stoppable = Event & { _stop?: boolean };
+
+/** An Event of this realm or another (an iframe's): what the native dispatchEvent() accepts. */
+const isEvent = (ev: unknown): boolean => {
+  if (typeof Event !== 'function' || ev instanceof Event) return true;
+  try {
+    // the platform's brand check: throws for anything that is not an Event
+    Object.getOwnPropertyDescriptor(Event.prototype, 'type')?.get?.call(ev);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Point an event at the socket for a dispatch: `target`, `currentTarget`, `eventPhase` 2 (at
@@ -157,6 +178,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _openedAt = 0;
   /** the close event to report when open() cuts short a closing handshake: what close() sent */
   private _bye: CloseEvent | undefined;
+  /** a ws socket closed cleanly by reconnect(), whose closing handshake may still be running */
+  private _linger: NativeSocket | undefined;
   /** > 0 while `drop` listeners run: a send() from one that would drop again throws instead of looping */
   private _dropping = 0;
   private _offline = false;
@@ -385,7 +408,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
 
   /** Dispatch `event` to this socket's listeners; returns false if a listener called `preventDefault()`. */
   override dispatchEvent(event: Event): boolean {
-    if (typeof Event === 'function' && !(event instanceof Event)) throw new TypeError('SteadySocket: not an Event');
+    if (!isEvent(event)) throw new TypeError('SteadySocket: not an Event');
     this._emit(event.type, event);
     return !event.defaultPrevented;
   }
@@ -414,6 +437,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     if (!list) return;
     // a `message` event is made pointing here; any other is pointed here now
     if (ev.currentTarget !== this) point(ev, this);
+    // left set by a listener of another target this event was dispatched to since
+    if ((ev as Stoppable)._stop) (ev as Stoppable)._stop = false;
     for (const e of list) {
       if (e.r) continue;
       if (e.o) this._remove(type, e);
@@ -466,13 +491,19 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     ws.onopen = ws.onmessage = ws.onclose = null;
     // a late error from an abandoned socket must not be unhandled (ws emits it as an EventEmitter error)
     ws.onerror = noop;
+    // ws (Node) can cut a connection, even one stuck in its closing handshake: otherwise its own
+    // 30 s close timer keeps the process alive; a browser's native socket only takes close()
+    if (ws.terminate && (code === undefined || ws.readyState === 2)) return cut(ws);
     try {
-      // ws (Node) can cut a connection, even one stuck in its closing handshake: otherwise its own
-      // 30 s close timer keeps the process alive; a browser's native socket only takes close()
-      if (code === undefined && ws.terminate) ws.readyState < 3 && ws.terminate();
-      else if (ws.readyState < 2) ws.close(code, reason);
+      if (ws.readyState < 2) ws.close(code, reason);
     } catch {
       // closing a socket we no longer use must not fail the caller
+    }
+    // a ws socket closed cleanly (reconnect()) may wait 30 s for a silent peer: cut it when the
+    // next one is let go of this way, or when the socket closes for good
+    if (ws.terminate) {
+      cut(this._linger);
+      this._linger = ws;
     }
   }
 
@@ -618,9 +649,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const q = this._q;
     while (q) {
       q.expire();
-      const d = ws === this._ws && ws.readyState === 1 ? q.take() : undefined;
-      if (d === undefined) break;
-      ws.send(d);
+      if (ws !== this._ws || ws.readyState !== 1 || !q.length) break;
+      // not undefined as "empty": send(undefined) is a message ("undefined"), as natively
+      ws.send(q.take()!);
     }
     if (ws !== this._ws) return;
     const hb = o.heartbeat;
@@ -762,6 +793,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   /** Enter `closed` for good: nothing scheduled, nothing listened to, the queue reported. */
   private _end(why: 'closed' | 'giveup'): void {
     this._detach();
+    cut(this._linger);
+    this._linger = undefined;
     this._unwatch?.();
     this._unwatch = undefined;
     const id = this._id;
@@ -769,7 +802,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     // a statechange listener that called open() keeps its queue, and there is nothing to give up on
     if (id !== this._id) return;
     this._q?.clear(why);
-    if (why === 'giveup') this._fire('giveup', { attempts: this._retries });
+    // a drop listener that called open() wins here too: the socket did not give up
+    if (why === 'giveup' && id === this._id) this._fire('giveup', { attempts: this._retries });
   }
 
   /** Emit `ev`, or an event of `type` carrying `ev`'s fields; made only when someone listens. */

@@ -1135,6 +1135,44 @@ describe('a listener or callback that takes over wins', () => {
     s.close();
   });
 
+  it('a drop listener that reopens during giveup wins: no giveup event', () => {
+    const s = make({ reconnect: { maxRetries: 1 } });
+    s.send('m');
+    const log = record(s, ['drop', 'giveup']);
+    s.addEventListener('drop', (e) => (e as Event & { reason: string }).reason === 'giveup' && s.open(), {
+      once: true,
+    });
+    FakeSocket.last.fail();
+    expect(log).toEqual(['drop:m/giveup']);
+    expect(s.state).toBe('connecting');
+    s.close();
+  });
+
+  it('send(undefined) while not open is a message like any other ("undefined"), in order', () => {
+    const s = make();
+    s.send('a');
+    s.send(undefined as unknown as string);
+    s.send('b');
+    FakeSocket.last.accept();
+    s.send('c');
+    expect(FakeSocket.last.sent).toEqual(['a', undefined, 'b', 'c']);
+    expect(s.queued).toBe(0);
+  });
+
+  it('an event stopped by a listener of another target is dispatched whole by the socket', () => {
+    const s = make();
+    const other = new EventTarget();
+    const calls: string[] = [];
+    const ev = new Event('custom');
+    s.addEventListener('custom', () => calls.push('s1'));
+    s.addEventListener('custom', () => calls.push('s2'));
+    s.dispatchEvent(ev);
+    other.addEventListener('custom', (e) => e.stopImmediatePropagation());
+    other.dispatchEvent(ev);
+    s.dispatchEvent(ev);
+    expect(calls).toEqual(['s1', 's2', 's1', 's2']);
+  });
+
   it('binaryType ignores values the native socket would ignore', () => {
     const s = make();
     s.binaryType = 'arraybuffer';

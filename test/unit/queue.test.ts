@@ -202,6 +202,23 @@ describe('SendQueue basics', () => {
     expect(q.shift()).toEqual(new Uint8Array(new Uint16Array([0x0102]).buffer));
   });
 
+  it("copies another realm's ArrayBuffer and a SharedArrayBuffer too", async () => {
+    const { runInNewContext } = await import('node:vm');
+    const { q } = make();
+    const foreign = runInNewContext('new Uint8Array([5, 6]).buffer') as ArrayBuffer;
+    expect(foreign instanceof ArrayBuffer).toBe(false);
+    q.push(foreign);
+    new Uint8Array(foreign).fill(0);
+    const shared = new SharedArrayBuffer(2);
+    new Uint8Array(shared).set([7, 8]);
+    q.push(shared as unknown as ArrayBuffer);
+    new Uint8Array(shared).fill(0);
+    expect(new Uint8Array(q.shift() as ArrayBuffer)).toEqual(new Uint8Array([5, 6]));
+    const s = q.shift() as ArrayBuffer;
+    expect(s).toBeInstanceOf(ArrayBuffer);
+    expect(new Uint8Array(s)).toEqual(new Uint8Array([7, 8]));
+  });
+
   it('the copy goes out with the bytes the view covered, not its whole buffer', () => {
     const { q } = make();
     const big = new Uint8Array([0, 1, 2, 3, 4, 5]);
@@ -588,5 +605,43 @@ describe('SendQueue ttl timer', () => {
     vi.advanceTimersByTime(10_000);
     expect(drops).toEqual([]);
     q.clear('closed');
+  });
+
+  it('a clock frozen at the very moment a message expires: reported, not re-checked every millisecond', () => {
+    let now = 1000;
+    const drops: Drop[] = [];
+    const q = new SendQueue(
+      { max: 10, maxBytes: 1000, overflow: 'drop-oldest', ttl: 100 },
+      () => now,
+      (d, r) => {
+        drops.push([d, r]);
+      },
+    );
+    q.push('a');
+    now = 1100; // exactly ttl old, and the clock stays there
+    vi.advanceTimersByTime(200);
+    expect(drops).toEqual([['a', 'ttl']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a clock stepped back: the timer looks again after ttl, it is never set for the size of the step', () => {
+    let now = 1_000_000;
+    const { q } = (() => {
+      const q = new SendQueue(
+        { max: 10, maxBytes: 1000, overflow: 'drop-oldest', ttl: 100 },
+        () => now,
+        () => {},
+      );
+      return { q };
+    })();
+    q.push('a');
+    now -= 500_000;
+    vi.advanceTimersByTime(101);
+    // looked, found nothing due by this clock, and armed again for at most ttl + 1 ms
+    expect(vi.getTimerCount()).toBe(1);
+    expect(q.length).toBe(1);
+    now += 500_100;
+    vi.advanceTimersByTime(101);
+    expect(q.length).toBe(0);
   });
 });
