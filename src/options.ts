@@ -2,6 +2,7 @@ import type { ChannelCodec } from './channels';
 import { jsonEnvelope } from './channels';
 import type { NetworkTarget } from './network';
 import type { Data, Overflow } from './queue';
+import { isArrayBuffer } from './queue';
 
 /** How binary frames are delivered: the DOM's `BinaryType`, spelled out so Node projects need no DOM lib. */
 export type BinaryType = 'blob' | 'arraybuffer';
@@ -346,7 +347,7 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
     if (
       typeof m !== 'string' &&
       typeof m !== 'function' &&
-      !(m instanceof ArrayBuffer || ArrayBuffer.isView(m) || (typeof Blob === 'function' && m instanceof Blob))
+      !(isArrayBuffer(m) || ArrayBuffer.isView(m) || (typeof Blob === 'function' && m instanceof Blob))
     )
       fail(TypeError, 'heartbeat.message', 'a string, binary data or a function', m);
   } else o.heartbeat = undefined;

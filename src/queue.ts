@@ -38,6 +38,10 @@ export const byteLength = (data: Data): number => {
   return n;
 };
 
+/** An ArrayBuffer or SharedArrayBuffer, told by its tag: `instanceof` misses an iframe's. */
+export const isArrayBuffer = (data: unknown): data is ArrayBufferLike =>
+  /ArrayBuffer\]$/.test(Object.prototype.toString.call(data));
+
 /**
  * What goes on the wire for `data`: binary data is copied, as the native `send()`
  * copies it at call time, so changing (or transferring) the buffer after send()
@@ -46,9 +50,8 @@ export const byteLength = (data: Data): number => {
 const snapshot = (data: Data): Data =>
   ArrayBuffer.isView(data)
     ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
-    : // tested by tag, not instanceof: an iframe's buffers and SharedArrayBuffers count too
-      /ArrayBuffer\]$/.test(Object.prototype.toString.call(data))
-      ? new Uint8Array(data as ArrayBufferLike).slice().buffer
+    : isArrayBuffer(data)
+      ? new Uint8Array(data).slice().buffer
       : data;
 
 /** [data as given (reported in drops), bytes, enqueued at, what is sent] */

@@ -99,6 +99,58 @@ describe('send queue overflow in Chromium (ESM build)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('while the server is down: ttl drops fire on time, binary data goes out as sent, a re-sending drop listener cannot loop', async () => {
+    const { page, errors } = await b.page('esm');
+    const srv = await b.server();
+    await page.evaluate((url) => {
+      const opts = { reconnect: { minDelay: 100, jitter: 0 } };
+      __t.track('s', new steadysocket.SteadySocket(url, undefined, { ...opts, queue: { ttl: 500 } }));
+      __t.track('d', new steadysocket.SteadySocket(`${url}/d`, undefined, { ...opts, queue: false }));
+    }, srv.url);
+    await waitEvents(page, 's', 'open', 1);
+    await waitEvents(page, 'd', 'open', 1);
+    await srv.stop();
+    await waitEvents(page, 's', 'close', 1);
+    await waitEvents(page, 'd', 'close', 1);
+    const sent = await page.evaluate(() => {
+      const s = __t.sockets.s;
+      const d = __t.sockets.d;
+      s.send('stale'); // expires 500 ms from now; nothing else is sent to it meanwhile
+      const caught: string[] = [];
+      d.addEventListener('drop', (e: Event & { data: unknown }) => {
+        try {
+          d.send(e.data as string);
+        } catch (err) {
+          caught.push((err as Error).name);
+        }
+      });
+      d.send('nowhere'); // queue: false → drop → the listener re-sends → refused
+      return { at: __t.now(), caught };
+    });
+    const drop = (await waitEvents(page, 's', 'drop', 1, 3000)).find((r) => r.type === 'drop')!;
+    await page.evaluate(() => {
+      const bytes = new Uint8Array([1, 2, 3]);
+      __t.sockets.s.send(bytes);
+      bytes.fill(9); // changed after send(): must not change what is sent
+    });
+    await srv.start();
+    await waitEvents(page, 's', 'open', 2, 5000);
+    await pageUntil(page, () => __t.sockets.s.bufferedAmount === 0, undefined, { what: 'flushed' });
+    await sleep(200);
+    const binary = srv.received.filter((r) => r.binary).map((r) => [...(r.data as Buffer)]);
+    const dLog = await events(page, 'd');
+    figure(
+      `queue while down: ttl drop after ${drop.t - sent.at} ms (ttl 500), binary arrived as ${JSON.stringify(binary)}`,
+    );
+    expect(drop).toMatchObject({ reason: 'ttl', data: 'stale' });
+    expect(drop.t - sent.at).toBeGreaterThanOrEqual(450);
+    expect(drop.t - sent.at).toBeLessThan(1500);
+    expect(binary).toEqual([[1, 2, 3]]);
+    expect(sent.caught).toEqual(['RangeError']);
+    expect(dLog.filter((r) => r.type === 'drop')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('queued messages go out in order, before anything sent later, across a server restart', async () => {
     const { page, errors } = await b.page('esm');
     const srv = await b.server();

@@ -149,6 +149,23 @@ describe('reconnect in Chromium (UMD build)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('heartbeat with a timeout longer than the interval: a ping every interval after each pong', async () => {
+    const { page, errors } = await b.page('umd');
+    const srv = await b.server(); // answers 'ping' with 'pong'
+    await page.evaluate((url) => {
+      __t.track('s', new steadysocket.SteadySocket(url, undefined, { heartbeat: { interval: 200, timeout: 2000 } }));
+    }, srv.url);
+    // five round trips: about 1 s at one per interval; one per timeout would need 10 s
+    const log = await waitEvents(page, 's', 'pong', 5, 4000);
+    const pongs = log.filter((r) => r.type === 'pong').map((r) => r.t);
+    const gaps = pongs.slice(1).map((t, i) => t - pongs[i]!);
+    figure(`heartbeat pacing (interval 200, timeout 2000): pong gaps ${gaps.map((g) => ms(g)).join(', ')}`);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
+    expect(log.filter((r) => r.type === 'close')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('upgrade refused with HTTP 503, then accepted: delays follow the backoff with jitter', async () => {
     const { page, errors } = await b.page('umd');
     const srv = await b.server();
