@@ -15,7 +15,7 @@ import zlib from 'node:zlib';
 // so the gate guards against growth from here instead; see the core issue's
 // closing notes.
 const GOAL_GZIP = 3500;
-const BUDGET_GZIP = 7000;
+const BUDGET_GZIP = 7000; // per-entry budgets come with the core split
 const file = fileURLToPath(new URL('../dist/steadysocket.umd.min.js', import.meta.url));
 const check = process.argv.includes('--check');
 

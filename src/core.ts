@@ -1,0 +1,1 @@
+export { SteadySocket } from './socket';

@@ -1,0 +1,2 @@
+// entry placeholder: filled by its issue
+export {};
