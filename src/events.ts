@@ -36,12 +36,13 @@ export interface DropEvent extends Event {
   readonly data: Data;
   /**
    * why: `'overflow'`, `'ttl'`, `'closed'` (closed for good, or a `beforeOpen` send for a
-   * connection that is gone), `'giveup'` or `'disabled'` (`queue: false`)
+   * connection that is gone), `'giveup'`, `'disabled'` (`queue: false`) or `'error'` (the
+   * native `send()` threw while the queue was flushed)
    */
   readonly reason: DropReason;
 }
 
-/** `giveup`: `attempts` failed attempts in a row reached `maxRetries`. */
+/** `giveup`: `attempts` failed attempts in a row: the first one and `maxRetries` retries. */
 export interface GiveUpEvent extends Event {
   /** failed attempts in a row */
   readonly attempts: number;
@@ -77,7 +78,7 @@ export interface SteadySocketEventMap {
   reconnecting: ReconnectingEvent;
   /** a message handed to `send()` will not be sent */
   drop: DropEvent;
-  /** `maxRetries` failed attempts in a row; the socket is closed */
+  /** the first attempt and `maxRetries` retries failed; the socket is closed */
   giveup: GiveUpEvent;
   /** a heartbeat answer arrived */
   pong: PongEvent;

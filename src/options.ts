@@ -2,7 +2,7 @@ import type { ChannelCodec } from './channels';
 import { jsonEnvelope } from './channels';
 import type { NetworkTarget } from './network';
 import type { Data, Overflow } from './queue';
-import { isArrayBuffer } from './queue';
+import { isBinary } from './queue';
 
 /** How binary frames are delivered: the DOM's `BinaryType`, spelled out so Node projects need no DOM lib. */
 export type BinaryType = 'blob' | 'arraybuffer';
@@ -48,7 +48,8 @@ export interface ReconnectOptions {
    */
   jitter?: number | undefined;
   /**
-   * Failed attempts in a row before giving up (`giveup` event, state `closed`).
+   * Retries after a failed attempt before giving up (`giveup` event, state `closed`), as in the
+   * peer libraries: `N` makes N + 1 attempts in a row; `0` never retries.
    * @default Infinity
    */
   maxRetries?: number | undefined;
@@ -262,10 +263,41 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
 
 const SHARED: Record<string, Record<string, unknown>> = {};
 
+/** A value as an error message shows it: strings quoted, the type named, never a throw. */
+const show = (v: unknown): string => {
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'string') return `'${v}' (a string)`;
+  if (v === null || typeof v !== 'object') return `${String(v)} (${typeof v})`;
+  if (Array.isArray(v)) return 'an array';
+  // a module namespace (`import * as ws from 'ws'`) has no prototype and can't become a string
+  return (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module' ? 'a module namespace' : 'an object';
+};
+
 const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
-  throw new Err(
-    `SteadySocket: option '${name}' must be ${rule}, got ${typeof v === 'function' ? 'a function' : String(v)}`,
-  );
+  throw new Err(`SteadySocket: option '${name}' must be ${rule}, got ${show(v)}`);
+};
+
+/** Where the peers' option names live here (reconnecting-websocket, partysocket, socket.io, sockette). */
+const MOVED: Record<string, string> = {
+  maxRetries: 'reconnect.maxRetries',
+  maxAttempts: 'reconnect.maxRetries',
+  reconnectionAttempts: 'reconnect.maxRetries',
+  minReconnectionDelay: 'reconnect.minDelay',
+  reconnectionDelay: 'reconnect.minDelay',
+  maxReconnectionDelay: 'reconnect.maxDelay',
+  reconnectionDelayMax: 'reconnect.maxDelay',
+  reconnectionDelayGrowFactor: 'reconnect.factor',
+  randomizationFactor: 'reconnect.jitter',
+  minUptime: 'reconnect.minUptime',
+  connectionTimeout: 'connectTimeout',
+  maxEnqueuedMessages: 'queue.max',
+};
+
+/** "did you mean" for an unknown option: a peer's name, or an option of another group given at the top. */
+const hint = (k: string): string => {
+  let to = MOVED[k];
+  for (const g in SPEC) if (!to && g && k in SPEC[g]!) to = `${g}.${k}`;
+  return to ? ` (did you mean '${to}'?)` : '';
 };
 
 /**
@@ -285,7 +317,7 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
   for (const [k, v] of Object.entries(given as object)) {
     const name = group ? `${group}.${k}` : k;
     const rule = spec[k];
-    if (!rule) fail(TypeError, name, 'a known option', k);
+    if (!rule) throw new TypeError(`SteadySocket: unknown option '${name}'${group ? '' : hint(k)}`);
     if (v === undefined) continue;
     const [d, min, max] = rule!;
     if (max !== undefined) {
@@ -293,7 +325,8 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
       if (!(v >= min! && (v <= Math.abs(max) || (max < 0 && v === Infinity)))) {
         fail(RangeError, name, `a number from ${min} to ${Math.abs(max)}${max < 0 ? ' or Infinity' : ''}`, v);
       }
-    } else if (d === undefined || typeof d === 'function') {
+    } else if ((d === undefined && k !== 'WebSocket') || typeof d === 'function') {
+      // (WebSocket is checked below, with advice on what to pass)
       if (typeof v !== 'function') fail(TypeError, name, 'a function', v);
     } else if (
       typeof d === 'boolean' &&
@@ -315,7 +348,12 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   const o = resolve('', options);
   o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof o.WebSocket !== 'function')
-    fail(TypeError, 'WebSocket', 'a WebSocket constructor (on Node < 22 pass the ws package)', o.WebSocket);
+    fail(
+      TypeError,
+      'WebSocket',
+      "a WebSocket constructor (on Node < 22: import { WebSocket } from 'ws', not the module namespace)",
+      o.WebSocket,
+    );
   if (!BINARY_TYPES.includes(o.binaryType)) {
     fail(TypeError, 'binaryType', "'blob' or 'arraybuffer' (with ws also 'nodebuffer' or 'fragments')", o.binaryType);
   }
@@ -347,7 +385,7 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
     if (
       typeof m !== 'string' &&
       typeof m !== 'function' &&
-      !(isArrayBuffer(m) || ArrayBuffer.isView(m) || (typeof Blob === 'function' && m instanceof Blob))
+      !isBinary(m)
     )
       fail(TypeError, 'heartbeat.message', 'a string, binary data or a function', m);
   } else o.heartbeat = undefined;

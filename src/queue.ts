@@ -2,7 +2,7 @@
 export type Data = string | ArrayBufferLike | Blob | ArrayBufferView;
 
 /** Why a message handed to `send()` was discarded. */
-export type DropReason = 'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled';
+export type DropReason = 'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled' | 'error';
 
 /** What a full send queue does with a new message; see `QueueSettings.overflow`. */
 export type Overflow = 'drop-oldest' | 'drop-newest' | 'error';
@@ -42,6 +42,18 @@ export const byteLength = (data: Data): number => {
 export const isArrayBuffer = (data: unknown): data is ArrayBufferLike =>
   /ArrayBuffer\]$/.test(Object.prototype.toString.call(data));
 
+/** Binary data the native `send()` takes as is: a buffer, a view, or a Blob (a File too), from any realm. */
+export const isBinary = (data: unknown): boolean =>
+  ArrayBuffer.isView(data) || /(ArrayBuffer|Blob|File)\]$/.test(Object.prototype.toString.call(data));
+
+/**
+ * What the native `send()` makes of `data` (WebIDL: BufferSource, Blob or USVString): binary data
+ * as is, anything else its string form — `{a: 1}` is "[object Object]", 42 is "42" — so `ws`, which
+ * throws on such values, sends what a browser would. A Symbol throws a TypeError, as natively.
+ */
+export const toFrame = (data: unknown): Data =>
+  typeof data === 'string' || isBinary(data) ? (data as Data) : `${data as string}`;
+
 /**
  * What goes on the wire for `data`: binary data is copied, as the native `send()`
  * copies it at call time, so changing (or transferring) the buffer after send()
@@ -52,10 +64,10 @@ const snapshot = (data: Data): Data =>
     ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
     : isArrayBuffer(data)
       ? new Uint8Array(data).slice().buffer
-      : data;
+      : toFrame(data);
 
 /** [data as given (reported in drops), bytes, enqueued at, what is sent] */
-type Item = [Data, number, number, Data];
+export type Item = [Data, number, number, Data];
 
 /**
  * Messages waiting for an open connection, oldest first. Every message that
@@ -71,6 +83,7 @@ export class SendQueue {
   /** the ttl timer, and the item it is armed for */
   private _t: ReturnType<typeof setTimeout> | undefined;
   private _armed: Item | undefined;
+  private _parked = false;
 
   constructor(
     private _o: QueueOptions,
@@ -116,14 +129,14 @@ export class SendQueue {
   /** The oldest message still within its ttl, or undefined when empty. */
   shift(): Data | undefined {
     this.expire();
-    return this.take();
+    return this.take()?.[3];
   }
 
-  /** The oldest message, without looking at its age. */
-  take(): Data | undefined {
+  /** The oldest message, without looking at its age: `[as given, bytes, queued at, what to send]`. */
+  take(): Item | undefined {
     const item = this._take();
     this._arm();
-    return item?.[3];
+    return item;
   }
 
   /** Report and discard messages older than `ttl` (`due`: the timer's check, which takes exactly `ttl` old too). */
@@ -138,14 +151,40 @@ export class SendQueue {
 
   /** Discard everything, reporting each message with `reason`. */
   clear(reason: DropReason): void {
-    // take the items first: a drop listener that sends again queues into a fresh list
-    // instead of keeping this loop going for ever
+    for (const item of this.cut()) this._onDrop(item[0], reason);
+  }
+
+  /**
+   * Take every message out, unreported, for the caller to report later. What is pushed from
+   * then on (a drop or close listener sending again) goes into a fresh list.
+   */
+  cut(): Item[] {
     const items = this._items;
     this._items = [];
-    // counts settle first, so a drop listener sees an empty queue
+    // counts settle first, so a listener sees an empty queue
     this.bytes = 0;
     this._arm();
-    for (const item of items) this._onDrop(item[0], reason);
+    return items;
+  }
+
+  /** Put messages taken with `cut()` back, ahead of anything queued since. */
+  restore(items: Item[] = []): void {
+    this._items = [...items, ...this._items];
+    for (const item of items) this.bytes += item[1];
+    this._armed = undefined;
+    this._arm();
+  }
+
+  /**
+   * While parked (the socket is closed for good) no ttl timer runs: nothing may be scheduled
+   * after `close()`. Messages keep their age and expire when the queue is next looked at.
+   */
+  park(parked: boolean): void {
+    this._parked = parked;
+    this._armed = undefined;
+    clearTimeout(this._t);
+    this._t = undefined;
+    if (!parked) this._arm();
   }
 
   private _take(): Item | undefined {
@@ -168,7 +207,7 @@ export class SendQueue {
     clearTimeout(this._t);
     this._t = undefined;
     const ttl = this._o.ttl;
-    if (!head || ttl === Infinity) return;
+    if (!head || ttl === Infinity || this._parked) return;
     // at most ttl + 1 ms: a clock stepped back only means another look later, never a timer for ever
     const wait = Math.min(2 ** 31 - 1, ttl + 1, Math.max(1, head[2] + ttl - this._now() + 1));
     this._t = setTimeout(() => {

@@ -9,8 +9,8 @@ import { READY_STATE, transition } from './machine';
 import { browserTarget, isOffline, watchBrowser, watchNetwork } from './network';
 import type { BinaryType, Resolved, SteadySocketOptions } from './options';
 import { BINARY_TYPES, FATAL_CODES, normalizeOptions } from './options';
-import type { Data, DropReason } from './queue';
-import { byteLength, SendQueue } from './queue';
+import type { Data, DropReason, Item } from './queue';
+import { byteLength, SendQueue, toFrame } from './queue';
 import type { ProtocolsProvider, UrlProvider } from './url';
 import { checkProtocols, checkUrl, syntaxError } from './url';
 
@@ -78,12 +78,39 @@ const base = () => (globalThis as { document?: { baseURI?: string } }).document?
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown>)?.then === 'function';
 
-/** The native rules for `close(code, reason)`: 1000 or 3000–4999, reason ≤ 123 UTF-8 bytes. */
-const checkClose = (code?: number, reason?: string) => {
-  if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999 && Number.isInteger(code))) {
-    throw syntaxError(`close code must be 1000 or 3000-4999, got ${code}`, 'InvalidAccessError');
+/**
+ * `close(code, reason)` as the native socket takes them: WebIDL converts the code as a
+ * `[Clamp] unsigned short` ('1000' and 1000.4 are 1000) and the reason to a well-formed string;
+ * then the code must be 1000 or 3000–4999 and the reason at most 123 UTF-8 bytes.
+ */
+const checkClose = (code?: unknown, reason?: unknown): [number | undefined, string | undefined] => {
+  let c: number | undefined;
+  if (code !== undefined) {
+    // ToNumber (throws for a Symbol or BigInt, as natively), clamp, round half to even
+    const x = Math.min(65535, Math.max(0, +(code as number) || 0));
+    c = Math.round(x);
+    if (c - x === 0.5 && c % 2) c--;
+    if (c !== 1000 && !(c >= 3000 && c <= 4999))
+      throw syntaxError(`close code must be 1000 or 3000-4999, got ${c}`, 'InvalidAccessError');
   }
-  if (reason !== undefined && byteLength(reason) > 123) throw syntaxError('close reason is over 123 bytes');
+  // a template literal throws for a Symbol, as the native conversion does
+  const text = reason === undefined ? reason : `${reason as string}`;
+  // lone surrogates become U+FFFD (USVString); older engines without toWellFormed send them as is
+  const r = (text as { toWellFormed?: () => string } | undefined)?.toWellFormed?.() ?? text;
+  if (r !== undefined && byteLength(r) > 123) throw syntaxError('close reason is over 123 bytes');
+  return [c, r];
+};
+
+/**
+ * The native argument checks of add/removeEventListener: two arguments, a listener that is
+ * null, a function or an object (anything else is a TypeError at once, not at dispatch), and
+ * the type as a string. Returns the type.
+ */
+const listenerArgs = (n: number, type: unknown, listener: unknown): string => {
+  if (n < 2) throw new TypeError(`SteadySocket: 2 arguments required, but only ${n} present`);
+  if (listener != null && typeof listener !== 'object' && typeof listener !== 'function')
+    throw new TypeError('SteadySocket: the listener must be a function or an object with handleEvent');
+  return `${type as string}`;
 };
 
 type Stoppable = Event & { _stop?: boolean };
@@ -162,6 +189,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _href = '';
   private _binaryType: BinaryType;
   private _state: State = 'closed';
+  /** readyState while a `close` event is dispatched (3), until a listener changes the state */
+  private _rs: 3 | undefined;
   /** the current native socket: only events from this one count */
   private _ws: NativeSocket | undefined;
   /** attempt id: callbacks of an older attempt (a slow url provider, `beforeOpen`) do nothing */
@@ -200,6 +229,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
    */
   constructor(url: UrlProvider, protocols?: ProtocolsProvider | SteadySocketOptions, options?: SteadySocketOptions) {
     super();
+    // as natively: the url is required (an explicit undefined is the relative url "undefined")
+    if (!arguments.length) throw new TypeError('SteadySocket: 1 argument required, but only 0 present');
     if (protocols && typeof protocols === 'object' && !Array.isArray(protocols) && options === undefined) {
       options = protocols;
       protocols = undefined;
@@ -222,9 +253,12 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     return this._state;
   }
 
-  /** The native number for {@link state}: 0 connecting, 1 open, 2 closing, 3 closed. */
+  /**
+   * The native number for {@link state}: 0 connecting, 1 open, 2 closing, 3 closed. Inside a
+   * `close` listener it is 3, as natively, also when a retry follows (`state` tells what is next).
+   */
   get readyState(): 0 | 1 | 2 | 3 {
-    return READY_STATE[this._state];
+    return this._rs ?? READY_STATE[this._state];
   }
 
   /** Consecutive failed attempts since the last connection that stayed up `minUptime`. */
@@ -278,9 +312,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
    * `overflow: 'error'` this also throws a RangeError.
    */
   send(data: Data): void {
+    // as natively: send() needs its argument (an explicit undefined is sent as "undefined")
+    if (!arguments.length) throw new TypeError('SteadySocket: send() needs 1 argument');
     const ws = this._ws;
     // the native socket may know it is closing before its close event reached us
-    if (this._state === 'open' && ws?.readyState === 1) return ws.send(data);
+    if (this._state === 'open' && ws?.readyState === 1) return ws.send(toFrame(data));
     const o = this._o;
     // made on first use: an idle socket carries no queue
     const q = o.queue && (this._q ??= new SendQueue(o.queue, o.now, (d, reason) => this._drop(d, reason)));
@@ -302,7 +338,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
    * for a code other than 1000 or 3000–4999, or a reason over 123 bytes.
    */
   close(code?: number, reason?: string): void {
-    checkClose(code, reason);
+    [code, reason] = checkClose(code, reason);
     const ws = this._ws;
     if (this._state === 'open' && ws) {
       this._stopTimers();
@@ -315,19 +351,22 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
       if (id === this._id)
         this._timer(() => this._over(closeEvent(1006, 'closing handshake timed out')), this._o.connectTimeout);
     } else if (this._state !== 'closing') {
-      // connecting, waiting for a retry, or closed already
+      // connecting, waiting for a retry, or closed already: what was queued until now is dropped
+      // (after the close event); what a close listener sends waits for the next open()
+      const left = this._q?.cut();
       this._detach(code, reason);
       const id = this._id;
       // readyState is already CLOSED while `close` listeners run; one that calls open() wins
       this._set('end');
-      if (ws) this._fire('close', closeEvent(1006, ''));
-      if (id === this._id) this._end('closed');
+      if (ws) this._closed(closeEvent(1006, ''));
+      if (id === this._id) this._end('closed', left);
+      else this._q?.restore(left);
     }
   }
 
   /** Drop the current connection (closing it with `code`/`reason`) and connect again at once, resetting the retry count. */
   reconnect(code?: number, reason?: string): void {
-    checkClose(code, reason);
+    [code, reason] = checkClose(code, reason);
     this._restart(code ?? 1000, reason);
   }
 
@@ -371,6 +410,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   ): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void {
+    type = listenerArgs(arguments.length, type, listener);
     if (!listener) return;
     const opts = typeof options === 'object' && options ? options : {};
     const c = typeof options === 'boolean' ? options : !!opts.capture;
@@ -401,6 +441,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     listener: Listener | null,
     options?: boolean | Pick<ListenerOptions, 'capture'>,
   ): void {
+    type = listenerArgs(arguments.length, type, listener);
     const c = typeof options === 'boolean' ? options : !!options?.capture;
     const entry = listener && this._find(type, listener, c);
     if (entry) this._remove(type, entry);
@@ -464,6 +505,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const to = transition(from, input);
     if (!to || to === from) return;
     this._state = to;
+    this._rs = undefined;
     this._fire('statechange', { from, to });
   }
 
@@ -523,10 +565,11 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         was === 'open'
           ? closeEvent(code ?? 1005, reason ?? '', true)
           : (was === 'closing' && this._bye) || closeEvent(1006, '');
-      this._fire('close', ev);
+      this._closed(ev);
     }
     // a statechange or close listener that called close() (or open()/reconnect() itself) wins
     if (id !== this._id) return;
+    this._q?.park(false);
     const n = this._o.network;
     if (!this._unwatch && n) {
       const target = n === true ? browserTarget() : n;
@@ -650,8 +693,14 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     while (q) {
       q.expire();
       if (ws !== this._ws || ws.readyState !== 1 || !q.length) break;
-      // not undefined as "empty": send(undefined) is a message ("undefined"), as natively
-      ws.send(q.take()!);
+      const item = q.take()!;
+      try {
+        ws.send(item[3]);
+      } catch (err) {
+        // a send that throws (a ws refusing a frame) costs that message alone, reported: the flush goes on
+        this._error(err);
+        this._drop(item[0], 'error');
+      }
     }
     if (ws !== this._ws) return;
     const hb = o.heartbeat;
@@ -737,9 +786,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._detach();
     const id = this._id;
     if (closing) {
-      // readyState is already CLOSED while `close` listeners run, as with the native socket
+      // the closing handshake is over; what was sent meanwhile waits for the next open()
       this._set('end');
-      this._fire('close', ev);
+      this._closed(ev);
       if (id === this._id) this._end('closed');
       return;
     }
@@ -756,14 +805,17 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         again = !FATAL_CODES.includes(ev.code);
       }
     }
-    const giveup = again && this._retries >= r.maxRetries;
+    // maxRetries counts retries, as every peer does: N retries = N + 1 attempts in a row
+    const giveup = again && this._retries > r.maxRetries;
     const stay = again && !giveup;
-    // enter the next state first, so close listeners see 'connecting' (a retry follows) or 'closed'
+    // what is queued now is given up with the socket; what a close listener sends waits for open()
+    const left = stay ? undefined : this._q?.cut();
+    // enter the next state first, so `state` in close listeners tells what follows: 'connecting' or 'closed'
     this._set(stay ? 'retry' : 'end');
-    if (had) this._fire('close', ev);
-    // a statechange or close listener called open(), close() or reconnect(): that wins
-    if (id !== this._id) return;
-    if (!stay) return this._end(giveup ? 'giveup' : 'closed');
+    if (had) this._closed(ev);
+    // a statechange or close listener called open(), close() or reconnect(): that wins (and keeps the queue)
+    if (id !== this._id) return this._q?.restore(left);
+    if (!stay) return this._end(giveup ? 'giveup' : 'closed', left);
     // the first retry after a stable connection (or after the first attempt) waits about minDelay, then the wait grows
     this._schedule(delayFor(++this._step, r, this._random()));
   }
@@ -790,20 +842,31 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     if (id === this._id && this._wait) this._timer(() => this._connect(), delay);
   }
 
-  /** Enter `closed` for good: nothing scheduled, nothing listened to, the queue reported. */
-  private _end(why: 'closed' | 'giveup'): void {
+  /**
+   * Enter `closed` for good: nothing scheduled, nothing listened to, the messages `left` in the
+   * queue when the socket gave up reported. The queue stays for sends made after close(), parked.
+   */
+  private _end(why: 'closed' | 'giveup', left: Item[] = []): void {
     this._detach();
     cut(this._linger);
     this._linger = undefined;
     this._unwatch?.();
     this._unwatch = undefined;
+    this._q?.park(true);
     const id = this._id;
     this._set('end');
-    // a statechange listener that called open() keeps its queue, and there is nothing to give up on
-    if (id !== this._id) return;
-    this._q?.clear(why);
+    // a statechange listener that called open() keeps what was queued, and there is nothing to give up on
+    if (id !== this._id) return this._q?.restore(left);
+    for (const item of left) this._drop(item[0], why);
     // a drop listener that called open() wins here too: the socket did not give up
     if (why === 'giveup' && id === this._id) this._fire('giveup', { attempts: this._retries });
+  }
+
+  /** Emit a connection's `close` with readyState CLOSED, as natively, whatever state comes next. */
+  private _closed(ev: CloseEvent): void {
+    this._rs = 3;
+    this._fire('close', ev);
+    this._rs = undefined;
   }
 
   /** Emit `ev`, or an event of `type` carrying `ev`'s fields; made only when someone listens. */

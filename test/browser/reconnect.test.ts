@@ -398,7 +398,7 @@ describe('reconnect in Chromium (UMD build)', () => {
     }, srv.url);
     const atGiveup = await waitEvents(page, 's', 'giveup', 1, 5000);
     const handshakesAtGiveup = srv.handshakes.length;
-    await sleep(1000); // the last delay was 200 ms: anything scheduled would show
+    await sleep(1000); // the last delay was 400 ms: anything scheduled would show
     const log = await events(page, 's');
     const after = await page.evaluate(() => ({
       timers: __t.timers().live,
@@ -412,10 +412,10 @@ describe('reconnect in Chromium (UMD build)', () => {
     expect(giveup).toHaveLength(1);
     expect(log.length).toBe(atGiveup.length);
     expect(srv.handshakes.length).toBe(handshakesAtGiveup);
-    // API.md: "maxRetries failed attempts in a row give up" — the first attempt counts
-    expect(handshakesAtGiveup).toBe(3);
-    expect(giveup[0]?.attempts).toBe(3);
-    expect(log.filter((r) => r.type === 'reconnecting')).toHaveLength(2);
+    // API.md: maxRetries N = N retries = N + 1 attempts in a row, as in every peer
+    expect(handshakesAtGiveup).toBe(4);
+    expect(giveup[0]?.attempts).toBe(4);
+    expect(log.filter((r) => r.type === 'reconnecting')).toHaveLength(3);
     expect(after).toMatchObject({ timers: before, state: 'closed' });
     await srv.mode('pass');
     await page.evaluate(() => __t.sockets.s.open());

@@ -304,3 +304,69 @@ describe('Node with ws', () => {
     expect(() => new SteadySocket('ws://127.0.0.1:9/')).toThrow(/WebSocket.*ws package/);
   });
 });
+
+describe('Node with ws: 0.2 hardening', () => {
+  it('values ws would throw on (object, number, boolean) queued while connecting go out as their string form; nothing wedges', async () => {
+    const srv = await startServer();
+    const s = connect(srv.url, { connectTimeout: 1000 });
+    const got: string[] = [];
+    const drops: unknown[] = [];
+    s.onmessage = (e) => got.push(String(e.data));
+    s.addEventListener('drop', (e) => drops.push((e as Event & { data: unknown }).data));
+    s.send({ a: 1 } as never);
+    s.send(42 as never);
+    s.send(true as never);
+    s.send('last');
+    await next(s, 'open', 3000);
+    s.send({ b: 2 } as never);
+    for (let i = 0; i < 100 && got.length < 5; i++) await sleep(10);
+    expect(got).toEqual(['[object Object]', '42', 'true', 'last', '[object Object]']);
+    expect(drops).toEqual([]);
+    expect(s.state).toBe('open');
+  });
+
+  it.each([0, 1, 2])('maxRetries %i against a server that always refuses: that many retries (one handshake more), then giveup', async (n) => {
+    const srv = await startServer({ refuse: () => true });
+    const s = connect(srv.url, { reconnect: { minDelay: 10, jitter: 0, maxRetries: n } });
+    const gaveUp = next<Event & { attempts: number }>(s, 'giveup', 5000);
+    const ev = await gaveUp;
+    await sleep(100);
+    expect(srv.handshakes).toHaveLength(n + 1);
+    expect(ev.attempts).toBe(n + 1);
+    expect(s.state).toBe('closed');
+  });
+
+  it('sends during the closing handshake, inside the close listener and after close() arrive after the next open()', async () => {
+    const seen: string[] = [];
+    const srv = await startServer({ onText: (t) => seen.push(t) });
+    const s = connect(srv.url);
+    const drops: unknown[] = [];
+    s.addEventListener('drop', (e) => drops.push((e as Event & { data: unknown }).data));
+    await next(s, 'open');
+    const closed = next(s, 'close');
+    s.close(1000, 'bye');
+    expect(s.readyState).toBe(2);
+    s.send('during handshake');
+    s.addEventListener('close', () => s.send('in close listener'), { once: true });
+    await closed;
+    s.send('after');
+    expect(s.state).toBe('closed');
+    expect(await timersGone()).toBe(true);
+    s.open();
+    await next(s, 'open');
+    for (let i = 0; i < 100 && seen.length < 3; i++) await sleep(10);
+    expect(seen).toEqual(['during handshake', 'in close listener', 'after']);
+    expect(drops).toEqual([]);
+  });
+
+  it('readyState is CLOSED inside close listeners when a retry follows; state says connecting', async () => {
+    const srv = await startServer();
+    const s = connect(srv.url, { reconnect: { minDelay: 20 } });
+    await next(s, 'open');
+    const inside: [number, string][] = [];
+    s.addEventListener('close', () => inside.push([s.readyState, s.state]), { once: true });
+    for (const c of srv.clients) c.terminate();
+    await next(s, 'open');
+    expect(inside).toEqual([[3, 'connecting']]);
+  });
+});

@@ -186,22 +186,39 @@ describe('reconnect', () => {
     expect(log).toEqual(['reconnecting:1@100']);
   });
 
-  it('maxRetries failed attempts in a row → one giveup, state closed, nothing scheduled; open() revives', () => {
-    const s = make({ reconnect: { minDelay: 10, maxRetries: 3 } });
-    const log = record(s, ['giveup', 'statechange']);
-    s.send('kept?');
-    for (let i = 0; i < 3; i++) {
+  it.each([0, 1])('maxRetries %i: %i retries, then giveup (0 and 1 differ)', (n) => {
+    const s = make({ reconnect: { minDelay: 10, jitter: 0, maxRetries: n } });
+    const attempts: number[] = [];
+    s.addEventListener('giveup', (e) => attempts.push((e as Event & { attempts: number }).attempts));
+    for (let i = 0; i <= n; i++) {
       FakeSocket.last.fail();
       vi.advanceTimersByTime(1000);
     }
-    expect(FakeSocket.all).toHaveLength(3);
+    expect(FakeSocket.all).toHaveLength(n + 1);
+    expect(attempts).toEqual([n + 1]);
+    expect(s.state).toBe('closed');
+  });
+
+  it('maxRetries: N retries = N + 1 failed attempts in a row → one giveup, state closed, nothing scheduled; open() revives', () => {
+    const s = make({ reconnect: { minDelay: 10, maxRetries: 3 } });
+    const log = record(s, ['giveup', 'statechange']);
+    const attempts: number[] = [];
+    s.addEventListener('giveup', (e) => attempts.push((e as Event & { attempts: number }).attempts));
+    s.send('kept?');
+    for (let i = 0; i < 4; i++) {
+      expect(s.state).toBe('connecting');
+      FakeSocket.last.fail();
+      vi.advanceTimersByTime(1000);
+    }
+    expect(FakeSocket.all).toHaveLength(4);
     expect(log.filter((l) => l === 'giveup')).toHaveLength(1);
+    expect(attempts).toEqual([4]);
     expect(s.state).toBe('closed');
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(60_000);
-    expect(FakeSocket.all).toHaveLength(3);
-    s.open();
     expect(FakeSocket.all).toHaveLength(4);
+    s.open();
+    expect(FakeSocket.all).toHaveLength(5);
     expect(s.retryCount).toBe(0);
   });
 
@@ -831,7 +848,7 @@ describe('event listener semantics', () => {
   );
 
   it('a statechange listener that reopens on closed keeps the queue for the new connection', () => {
-    const s = make({ reconnect: { maxRetries: 1 } });
+    const s = make({ reconnect: { maxRetries: 0 } });
     const log = record(s, ['drop', 'giveup']);
     s.send('kept');
     s.addEventListener('statechange', (e) => (e as Event & { to: string }).to === 'closed' && s.open(), { once: true });
@@ -1136,7 +1153,7 @@ describe('a listener or callback that takes over wins', () => {
   });
 
   it('a drop listener that reopens during giveup wins: no giveup event', () => {
-    const s = make({ reconnect: { maxRetries: 1 } });
+    const s = make({ reconnect: { maxRetries: 0 } });
     s.send('m');
     const log = record(s, ['drop', 'giveup']);
     s.addEventListener('drop', (e) => (e as Event & { reason: string }).reason === 'giveup' && s.open(), {
@@ -1155,7 +1172,8 @@ describe('a listener or callback that takes over wins', () => {
     s.send('b');
     FakeSocket.last.accept();
     s.send('c');
-    expect(FakeSocket.last.sent).toEqual(['a', undefined, 'b', 'c']);
+    // as natively: the string form goes on the wire
+    expect(FakeSocket.last.sent).toEqual(['a', 'undefined', 'b', 'c']);
     expect(s.queued).toBe(0);
   });
 
@@ -1214,9 +1232,10 @@ describe('close() and leaks', () => {
     ['close()', 3],
     ['a fatal code', 3],
     ['giveup', 3],
-    ['a drop that will be retried', 0],
+    // as natively and in every peer: CLOSED, also when a retry follows (state says 'connecting')
+    ['a drop that will be retried', 3],
   ])('readyState inside close listeners after %s is %i', (how, expected) => {
-    const s = make({ reconnect: { maxRetries: how === 'giveup' ? 1 : Infinity } });
+    const s = make({ reconnect: { maxRetries: how === 'giveup' ? 0 : Infinity } });
     let seen = -1;
     s.onclose = () => (seen = s.readyState);
     if (how === 'giveup') FakeSocket.last.fail();
@@ -1386,5 +1405,121 @@ describe('options', () => {
   it('options may be the second argument', () => {
     const s = new SteadySocket(URL_, { WebSocket: FakeSocket as never, startClosed: true, network: false });
     expect(s.state).toBe('closed');
+  });
+});
+
+describe('0.2: native conversions and a flush that cannot wedge', () => {
+  it('close() converts its code as WebIDL [Clamp] unsigned short and its reason to a string', () => {
+    const cases: [unknown, number][] = [
+      ['1000', 1000],
+      [1000.4, 1000],
+      [1000.5, 1000], // half to even
+      [3000.5, 3000],
+      [3001.5, 3002],
+      ['4999', 4999],
+    ];
+    for (const [given, sent] of cases) {
+      const s = make();
+      FakeSocket.last.accept();
+      s.close(given as number, 12 as unknown as string);
+      expect(FakeSocket.last.closeCalls.at(-1)).toEqual([sent, '12']);
+    }
+    const s = make();
+    for (const bad of [4999.5, Number.NaN, -1, 999, '1000x', 70000])
+      expect(() => s.close(bad as number), String(bad)).toThrow(/1000 or 3000-4999/);
+    expect(() => s.close(1000, Symbol('r') as unknown as string)).toThrow(TypeError);
+    expect(() => s.reconnect('3000' as unknown as number)).not.toThrow();
+    s.close();
+  });
+
+  it('missing arguments and listeners that are not objects throw at once, as natively', () => {
+    expect(() => new (SteadySocket as unknown as new () => unknown)()).toThrow(TypeError);
+    const s = make({ startClosed: true });
+    expect(() => (s.addEventListener as (t: string) => void)('open')).toThrow(/2 arguments required/);
+    expect(() => (s.removeEventListener as (t: string) => void)('open')).toThrow(/2 arguments required/);
+    for (const bad of [42, 'f', true])
+      expect(() => s.addEventListener('open', bad as never), String(bad)).toThrow(TypeError);
+    // null, undefined, functions and objects (even without handleEvent) are accepted, as natively
+    s.addEventListener('open', null);
+    s.addEventListener('open', {} as never);
+    expect(() => (s.send as () => void)()).toThrow(/1 argument/);
+  });
+
+  it('send() of a number, boolean or object sends its string form, queued or not', () => {
+    const s = make();
+    s.send({ a: 1 } as never);
+    s.send(42 as never);
+    FakeSocket.last.accept();
+    s.send(true as never);
+    expect(FakeSocket.last.sent).toEqual(['[object Object]', '42', 'true']);
+  });
+
+  it('a queued frame whose send() throws costs that frame alone: error + drop, the rest flushed, open emitted', () => {
+    const s = make();
+    const log = record(s, ['open', 'error', 'drop', 'statechange']);
+    s.send('a');
+    s.send('boom');
+    s.send('c');
+    const ws = FakeSocket.last;
+    const send = ws.send.bind(ws);
+    ws.send = (d: unknown) => {
+      if (d === 'boom') throw new Error('refused');
+      send(d);
+    };
+    ws.accept();
+    expect(ws.sent).toEqual(['a', 'c']);
+    expect(log).toEqual(['error', 'drop:boom/error', 'statechange:connecting>open', 'open']);
+    expect(s.state).toBe('open');
+    expect(s.queued).toBe(0);
+  });
+
+  it('sends during the closing handshake, inside close listeners and after close() wait for the next open()', () => {
+    const s = make({ queue: { ttl: 60_000 } });
+    const log = record(s, ['drop']);
+    FakeSocket.last.accept();
+    s.close();
+    s.send('during handshake');
+    s.addEventListener('close', () => s.send('in close listener'), { once: true });
+    FakeSocket.last.drop(1000, '', true);
+    s.send('after');
+    expect(s.state).toBe('closed');
+    expect(log).toEqual([]);
+    // nothing scheduled while closed, though the queue has messages with a ttl
+    expect(vi.getTimerCount()).toBe(0);
+    s.open();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['during handshake', 'in close listener', 'after']);
+    s.close();
+  });
+
+  it('what was queued before close() is dropped with "closed"; a ttl counts while closed', () => {
+    let now = 0;
+    const s = make({ queue: { ttl: 1000 }, now: () => now });
+    const log = record(s, ['drop', 'close']);
+    s.send('before');
+    s.close();
+    expect(log).toEqual(['close:1006', 'drop:before/closed']);
+    s.send('old');
+    now = 5000;
+    s.send('fresh');
+    s.open();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['fresh']);
+    expect(log.at(-1)).toBe('drop:old/ttl');
+    s.close();
+  });
+
+  it('a giveup drops what was queued before it; a send in the close listener is kept for open()', () => {
+    const s = make({ reconnect: { maxRetries: 0 } });
+    const log = record(s, ['drop', 'giveup', 'close']);
+    s.send('before');
+    s.addEventListener('close', () => s.send('kept'), { once: true });
+    FakeSocket.last.fail();
+    expect(log).toEqual(['close:1006', 'drop:before/giveup', 'giveup']);
+    expect(s.queued).toBe(1);
+    s.open();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual(['kept']);
+    s.close();
   });
 });

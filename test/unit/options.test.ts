@@ -463,3 +463,53 @@ describe('FATAL_CODES', () => {
       expect(FATAL_CODES).not.toContain(ok);
   });
 });
+
+describe('0.2: error messages that say what to do', () => {
+  const message = (opts: unknown) => {
+    try {
+      norm(opts as never);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no throw';
+  };
+
+  it('quotes strings and names the type', () => {
+    expect(message({ reconnect: { minDelay: '1000' } })).toBe(
+      "SteadySocket: option 'reconnect.minDelay' must be a number, got '1000' (a string)",
+    );
+    expect(message({ connectTimeout: true })).toMatch(/got true \(boolean\)$/);
+    expect(message({ connectTimeout: null })).toMatch(/got null \(object\)$/);
+    expect(message({ connectTimeout: [] })).toMatch(/got an array$/);
+  });
+
+  it('a module namespace as WebSocket is named, with what to pass instead', () => {
+    const ns = Object.create(null, {
+      WebSocket: { value: class {}, enumerable: true },
+      [Symbol.toStringTag]: { value: 'Module' },
+    });
+    const m = message({ WebSocket: ns });
+    expect(m).toMatch(/option 'WebSocket' must be a WebSocket constructor/);
+    expect(m).toMatch(/import \{ WebSocket \} from 'ws'/);
+    expect(m).toMatch(/got a module namespace$/);
+  });
+
+  it.each([
+    ['maxRetries', 'reconnect.maxRetries'],
+    ['minReconnectionDelay', 'reconnect.minDelay'],
+    ['maxReconnectionDelay', 'reconnect.maxDelay'],
+    ['reconnectionDelayGrowFactor', 'reconnect.factor'],
+    ['connectionTimeout', 'connectTimeout'],
+    ['maxEnqueuedMessages', 'queue.max'],
+    ['reconnectionAttempts', 'reconnect.maxRetries'],
+    ['ttl', 'queue.ttl'],
+    ['jitter', 'reconnect.jitter'],
+  ])("a peer's or misplaced option %s points at %s", (given, where) => {
+    expect(message({ [given]: 1 })).toBe(`SteadySocket: unknown option '${given}' (did you mean '${where}'?)`);
+  });
+
+  it('an unknown option nobody has says so plainly', () => {
+    expect(message({ bogus: 1 })).toBe("SteadySocket: unknown option 'bogus'");
+    expect(message({ reconnect: { bogus: 1 } })).toBe("SteadySocket: unknown option 'reconnect.bogus'");
+  });
+});
