@@ -16,6 +16,24 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      // the core entry against the tests of what it has (feature tests skip themselves: test/helpers/entry.ts)
+      {
+        test: {
+          name: 'socket-core',
+          include: ['test/socket/**/*.test.ts'],
+          environment: 'jsdom',
+          env: { STEADY_ENTRY: 'core' },
+        },
+      },
+      {
+        test: {
+          name: 'integration-core',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          env: { STEADY_ENTRY: 'core' },
+        },
+      },
       {
         test: {
           name: 'types',
@@ -40,6 +58,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser-core',
+          include: ['test/browser/{queue,native,hostile,fault-server,reconnect}.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          env: { STEADY_ENTRY: 'core' },
         },
       },
     ],

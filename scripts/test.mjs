@@ -40,9 +40,9 @@ const steps = [
   [
     'unit, socket, integration, types, package',
     'npx',
-    vitest('node', ['unit', 'socket', 'integration', 'types', 'package']),
+    vitest('node', ['unit', 'socket', 'socket-core', 'integration', 'integration-core', 'types', 'package']),
   ],
-  ['browser', 'npx', vitest('browser', ['browser'])],
+  ['browser', 'npx', vitest('browser', ['browser', 'browser-core'])],
 ];
 if (existsSync('scripts/lint.mjs')) steps.splice(3, 0, ['lint', 'node', ['scripts/lint.mjs']]);
 

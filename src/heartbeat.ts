@@ -1,3 +1,35 @@
+import type { FeatureDef } from './feature';
+import type { Spec } from './options';
+import { fail, resolve, T } from './options';
+import type { Data } from './queue';
+import { isBinary } from './queue';
+
+/** Heartbeat settings: find connections that died without a close (half-open TCP). */
+export interface HeartbeatSettings {
+  /**
+   * Ping after this many ms without any inbound message (protocol-level pings are invisible to the page).
+   * @default 20000
+   */
+  interval?: number | undefined;
+  /**
+   * No inbound message this many ms after a ping: the connection is dead,
+   * is dropped at once (`close` with code 1006) and replaced.
+   * @default 10000
+   */
+  timeout?: number | undefined;
+  /**
+   * The ping frame, or a function that makes one each time.
+   * @default 'ping'
+   */
+  message?: (Data | (() => Data)) | undefined;
+  /**
+   * Recognises the server's answer. Frames it accepts are not delivered as `message`
+   * and give a `pong` event with the round-trip time.
+   * @default (data) => data === 'pong'
+   */
+  isPong?: ((data: unknown) => boolean) | undefined;
+}
+
 export interface HeartbeatOptions {
   interval: number;
   timeout: number;
@@ -99,4 +131,85 @@ export const createHeartbeat = (o: HeartbeatOptions): Heartbeat => {
       timer = undefined;
     },
   };
+};
+
+/** Heartbeat options after defaults and validation. */
+interface Resolved {
+  interval: number;
+  timeout: number;
+  message: Data | (() => Data);
+  isPong: (data: unknown) => boolean;
+}
+
+const SPEC: Spec = {
+  interval: [20000, 1, T],
+  timeout: [10000, 1, T],
+  message: ['ping'],
+  isPong: [(data: unknown) => data === 'pong'],
+};
+
+/**
+ * The heartbeat as a feature: option `heartbeat` (off by default), a pinger per ready
+ * connection, pongs consumed (a `pong` event and the socket's `rtt`), a dead connection
+ * dropped with close 1006 'heartbeat timeout'. Its timer lives from `ready` to `lost`.
+ */
+export const heartbeat: FeatureDef = {
+  options: {
+    heartbeat(v) {
+      if (v === undefined || v === false) return;
+      if (v !== true && (typeof v !== 'object' || !v || Array.isArray(v)))
+        fail(TypeError, 'heartbeat', 'a boolean or an object', v);
+      const h = resolve('heartbeat', SPEC, v) as Resolved;
+      const m = h.message;
+      // what the native send() takes (anything else would go out as "[object Object]")
+      if (typeof m !== 'string' && typeof m !== 'function' && !isBinary(m))
+        fail(TypeError, 'heartbeat.message', 'a string, binary data or a function', m);
+      return h;
+    },
+  },
+  setup(host, socket) {
+    const o = host.options.heartbeat as Resolved | undefined;
+    if (!o) return;
+    let beat: Heartbeat | undefined;
+    const stop = () => {
+      beat?.stop();
+      beat = undefined;
+    };
+    return {
+      ready(send) {
+        beat = createHeartbeat({
+          interval: o.interval,
+          timeout: o.timeout,
+          now: host.options.now,
+          ping: () => {
+            try {
+              send(typeof o.message === 'function' ? o.message() : o.message);
+            } catch (err) {
+              host.error(err);
+            }
+          },
+          dead: () => host.kill('heartbeat timeout'),
+        });
+      },
+      frame(data) {
+        if (!beat) return false;
+        let pong = false;
+        try {
+          pong = o.isPong(data);
+        } catch (err) {
+          host.error(err);
+        }
+        if (!pong) {
+          beat.touch();
+          return false;
+        }
+        const rtt = beat.pong();
+        if (rtt !== undefined) host.fire('pong', { rtt: ((socket as { rtt?: number }).rtt = rtt) });
+        return true;
+      },
+      check: () => beat?.check(),
+      lost: stop,
+      end: stop,
+    };
+  },
 };

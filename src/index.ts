@@ -1,5 +1,8 @@
-export { SteadySocket } from './socket';
-export type { ChannelMap, Listener, ListenerOptions, TypedListener } from './socket';
+// steadysocket: SteadySocket with every feature (see src/full.ts for the list)
+export { SteadySocket } from './full';
+export type { SteadySocketOptions } from './full';
+export type { ChannelMap, TypedListener } from './socket';
+export type { Listener, ListenerOptions } from './target';
 export type { Channel, ChannelCodec, Envelope } from './channels';
 export { jsonEnvelope } from './channels';
 export type {
@@ -12,16 +15,18 @@ export type {
   SteadyErrorEvent,
   SteadySocketEventMap,
 } from './events';
+export type { Feature, FeatureDef, Host } from './feature';
+export type { HeartbeatSettings } from './heartbeat';
 export type { State } from './machine';
 export type { NetworkTarget } from './network';
 export type {
+  BinaryType,
   CloseInfo,
-  HeartbeatSettings,
+  CoreOptions,
   QueueSettings,
   ReconnectOptions,
-  BinaryType,
-  SteadySocketOptions,
   WebSocketConstructor,
 } from './options';
 export type { Data, DropReason, Overflow } from './queue';
+export type { Issue, Result, Schema } from './schema';
 export type { Protocols, ProtocolsProvider, UrlLike, UrlProvider } from './url';

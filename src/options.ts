@@ -1,8 +1,5 @@
-import type { ChannelCodec } from './channels';
-import { jsonEnvelope } from './channels';
 import type { NetworkTarget } from './network';
 import type { Data, Overflow } from './queue';
-import { isBinary } from './queue';
 
 /** How binary frames are delivered: the DOM's `BinaryType`, spelled out so Node projects need no DOM lib. */
 export type BinaryType = 'blob' | 'arraybuffer';
@@ -94,34 +91,12 @@ export interface QueueSettings {
   ttl?: number | undefined;
 }
 
-/** Heartbeat settings: find connections that died without a close (half-open TCP). */
-export interface HeartbeatSettings {
-  /**
-   * Ping after this many ms without any inbound message (protocol-level pings are invisible to the page).
-   * @default 20000
-   */
-  interval?: number | undefined;
-  /**
-   * No inbound message this many ms after a ping: the connection is dead,
-   * is dropped at once (`close` with code 1006) and replaced.
-   * @default 10000
-   */
-  timeout?: number | undefined;
-  /**
-   * The ping frame, or a function that makes one each time.
-   * @default 'ping'
-   */
-  message?: (Data | (() => Data)) | undefined;
-  /**
-   * Recognises the server's answer. Frames it accepts are not delivered as `message`
-   * and give a `pong` event with the round-trip time.
-   * @default (data) => data === 'pong'
-   */
-  isPong?: ((data: unknown) => boolean) | undefined;
-}
-
-/** Options, the third constructor argument. Every one is optional; an explicit `undefined` keeps the default. */
-export interface SteadySocketOptions {
+/**
+ * Options of the core (`steadysocket/core`), the third constructor argument. Every one is
+ * optional; an explicit `undefined` keeps the default. The full entry adds its features'
+ * options (`heartbeat`, `channels`, `requestTimeout`, `schemas`).
+ */
+export interface CoreOptions {
   /**
    * The WebSocket implementation. Pass `ws` on Node < 22, or a mock in tests.
    * @default globalThis.WebSocket
@@ -154,11 +129,6 @@ export interface SteadySocketOptions {
    */
   queue?: boolean | QueueSettings | undefined;
   /**
-   * Ping after silence and drop connections that stop answering. `true` uses the defaults.
-   * @default off
-   */
-  heartbeat?: boolean | HeartbeatSettings | undefined;
-  /**
    * React to the browser's network and page life cycle: `online` retries at once,
    * `offline` pauses retries, the page shown again checks the connection.
    * `true` uses `window`/`document` when they exist (nothing happens without them);
@@ -174,11 +144,6 @@ export interface SteadySocketOptions {
    * @example beforeOpen: (send) => send(JSON.stringify({ type: 'auth', token }))
    */
   beforeOpen?: ((send: (data: Data) => void) => void | Promise<unknown>) | undefined;
-  /**
-   * The codec for `channel()`.
-   * @default JSON `{"channel": name, "data": payload}`
-   */
-  channels?: ChannelCodec | undefined;
   /** Random numbers in [0, 1) for jitter; for tests. @default Math.random */
   random?: (() => number) | undefined;
   /** The clock, in ms; for tests. @default Date.now */
@@ -196,15 +161,13 @@ export interface Resolved {
   };
   reconnecting: boolean;
   queue: { max: number; maxBytes: number; overflow: Overflow; ttl: number } | undefined;
-  heartbeat:
-    | { interval: number; timeout: number; message: Data | (() => Data); isPong: (data: unknown) => boolean }
-    | undefined;
   /** `true`: the browser's window and document, looked up when the socket starts */
   network: boolean | NetworkTarget;
-  beforeOpen: SteadySocketOptions['beforeOpen'];
-  channels: ChannelCodec;
+  beforeOpen: CoreOptions['beforeOpen'];
   random: () => number;
   now: () => number;
+  /** the features' own options, resolved by their normalisers */
+  [feature: string]: unknown;
 }
 
 /** Close codes after which the default policy does not reconnect: the server says "don't come back as you are". */
@@ -214,15 +177,18 @@ export const FATAL_CODES: readonly number[] = [1002, 1003, 1007, 1008, 1009, 101
 export const BINARY_TYPES: readonly string[] = ['blob', 'arraybuffer', 'nodebuffer', 'fragments'];
 
 /** setTimeout's upper bound: larger values would fire at once. */
-const T = 2 ** 31 - 1;
+export const T = 2 ** 31 - 1;
 const N = Number.MAX_SAFE_INTEGER;
+
+/** A group's options: default, and for numbers the allowed [min, max] (a negative max means "up to -max, or Infinity"). */
+export type Spec = Record<string, [unknown, number?, number?]>;
 
 /**
  * Every option: its default, and for numbers the allowed [min, max] (a
  * negative max means "up to -max, or Infinity"). Timer values above 2^31−1
  * would fire at once, so they are out of range.
  */
-const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
+const SPEC: Record<string, Spec> = {
   '': {
     WebSocket: [undefined],
     binaryType: ['blob'],
@@ -230,10 +196,8 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
     startClosed: [false],
     reconnect: [true],
     queue: [true],
-    heartbeat: [false],
     network: [true],
     beforeOpen: [undefined],
-    channels: [jsonEnvelope],
     random: [Math.random],
     // read the clock through a closure so a replaced Date (fake timers) is honoured
     now: [() => Date.now()],
@@ -253,12 +217,6 @@ const SPEC: Record<string, Record<string, [unknown, number?, number?]>> = {
     overflow: ['drop-oldest'],
     ttl: [Infinity, 1, -N],
   },
-  heartbeat: {
-    interval: [20000, 1, T],
-    timeout: [10000, 1, T],
-    message: ['ping'],
-    isPong: [(data: unknown) => data === 'pong'],
-  },
 };
 
 const SHARED: Record<string, Record<string, unknown>> = {};
@@ -273,7 +231,7 @@ const show = (v: unknown): string => {
   return (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module' ? 'a module namespace' : 'an object';
 };
 
-const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
+export const fail = (Err: typeof TypeError, name: string, rule: string, v: unknown): never => {
   throw new Err(`SteadySocket: option '${name}' must be ${rule}, got ${show(v)}`);
 };
 
@@ -293,31 +251,44 @@ const MOVED: Record<string, string> = {
   maxEnqueuedMessages: 'queue.max',
 };
 
+/** The full entry's options: on the core they are a mistake worth a clear word. */
+const FULL = ['heartbeat', 'channels', 'requestTimeout', 'schemas'];
+
 /** "did you mean" for an unknown option: a peer's name, or an option of another group given at the top. */
 const hint = (k: string): string => {
+  if (FULL.includes(k))
+    return ` here: '${k}' is a feature of the full entry (import { SteadySocket } from 'steadysocket'), not 'steadysocket/core'`;
   let to = MOVED[k];
   for (const g in SPEC) if (!to && g && k in SPEC[g]!) to = `${g}.${k}`;
   return to ? ` (did you mean '${to}'?)` : '';
 };
 
 /**
- * Merge `given` over the defaults of `group` and check each value: numbers
- * against their range, functions and booleans by type, the rest by the rules
- * below. Unknown keys are rejected (a typo would otherwise be ignored in
- * silence); an explicit `undefined` keeps the default.
+ * Merge `given` over the defaults of `spec` (the options of `group`) and check each value:
+ * numbers against their range, functions and booleans by type. Unknown keys are rejected (a
+ * typo would otherwise be ignored in silence) unless `extra` has a normaliser for them (the
+ * features' options, at the top level); an explicit `undefined` keeps the default.
  */
-const resolve = (group: string, given: unknown): Record<string, any> => {
-  const spec = SPEC[group]!;
+export const resolve = (
+  group: string,
+  spec: Spec,
+  given: unknown,
+  extra: Record<string, (v: unknown) => unknown> = {},
+): Record<string, any> => {
   const out: Record<string, unknown> = {};
   for (const k in spec) out[k] = spec[k]![0];
   // a group left at its defaults shares one frozen object across sockets
-  if (given === undefined || (group && given === true)) return group ? (SHARED[group] ??= Object.freeze(out)) : out;
-  if (typeof given !== 'object' || !given || Array.isArray(given))
+  if (group && (given === undefined || given === true)) return (SHARED[group] ??= Object.freeze(out));
+  if (given !== undefined && (typeof given !== 'object' || !given || Array.isArray(given)))
     fail(TypeError, group || 'options', 'an object', given);
-  for (const [k, v] of Object.entries(given as object)) {
+  for (const k in extra) out[k] = extra[k]!((given as Record<string, unknown> | undefined)?.[k]);
+  for (const [k, v] of Object.entries(given ?? {})) {
     const name = group ? `${group}.${k}` : k;
     const rule = spec[k];
-    if (!rule) throw new TypeError(`SteadySocket: unknown option '${name}'${group ? '' : hint(k)}`);
+    if (!rule) {
+      if (k in extra) continue;
+      throw new TypeError(`SteadySocket: unknown option '${name}'${group ? '' : hint(k)}`);
+    }
     if (v === undefined) continue;
     const [d, min, max] = rule!;
     if (max !== undefined) {
@@ -343,9 +314,10 @@ const resolve = (group: string, given: unknown): Record<string, any> => {
 /**
  * Apply defaults and validate, once, in the constructor. Throws a TypeError
  * (wrong type) or RangeError (out of range) naming the option and the rule.
+ * `extra`: the installed features' options, each with its normaliser.
  */
-export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
-  const o = resolve('', options);
+export const normalizeOptions = (options?: CoreOptions, extra?: Record<string, (v: unknown) => unknown>): Resolved => {
+  const o = resolve('', SPEC['']!, options, extra);
   o.WebSocket ??= (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof o.WebSocket !== 'function')
     fail(
@@ -357,37 +329,20 @@ export const normalizeOptions = (options?: SteadySocketOptions): Resolved => {
   if (!BINARY_TYPES.includes(o.binaryType)) {
     fail(TypeError, 'binaryType', "'blob' or 'arraybuffer' (with ws also 'nodebuffer' or 'fragments')", o.binaryType);
   }
-  if (typeof o.channels?.encode !== 'function' || typeof o.channels.decode !== 'function') {
-    fail(TypeError, 'channels', 'a codec with encode() and decode()', o.channels);
-  }
-  const r = (o.reconnect = resolve('reconnect', o.reconnect || {}));
+  const r = (o.reconnect = resolve('reconnect', SPEC.reconnect!, o.reconnect || {}));
   if (r.maxDelay < r.minDelay) {
     // a minDelay above the default cap raises the cap; an explicit smaller maxDelay is a mistake
-    if (
-      (o.reconnect as ReconnectOptions).maxDelay !== undefined &&
-      (options?.reconnect as ReconnectOptions)?.maxDelay !== undefined
-    ) {
+    if ((options?.reconnect as ReconnectOptions)?.maxDelay !== undefined) {
       fail(RangeError, 'reconnect.maxDelay', `≥ minDelay (${r.minDelay})`, r.maxDelay);
     }
     r.maxDelay = r.minDelay;
   }
   o.reconnecting = options?.reconnect !== false;
   if (o.queue) {
-    const q = (o.queue = resolve('queue', o.queue));
+    const q = (o.queue = resolve('queue', SPEC.queue!, o.queue));
     if (!['drop-oldest', 'drop-newest', 'error'].includes(q.overflow)) {
       fail(RangeError, 'queue.overflow', "'drop-oldest', 'drop-newest' or 'error'", q.overflow);
     }
   } else o.queue = undefined;
-  if (o.heartbeat) {
-    const h = (o.heartbeat = resolve('heartbeat', o.heartbeat));
-    const m = h.message;
-    // what the native send() takes (anything else would go out as "[object Object]" or throw in ws)
-    if (
-      typeof m !== 'string' &&
-      typeof m !== 'function' &&
-      !isBinary(m)
-    )
-      fail(TypeError, 'heartbeat.message', 'a string, binary data or a function', m);
-  } else o.heartbeat = undefined;
   return o as Resolved;
 };

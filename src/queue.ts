@@ -66,8 +66,11 @@ const snapshot = (data: Data): Data =>
       ? new Uint8Array(data).slice().buffer
       : toFrame(data);
 
-/** [data as given (reported in drops), bytes, enqueued at, what is sent] */
-export type Item = [Data, number, number, Data];
+/**
+ * [data as given (reported in drops), bytes, enqueued at, what is sent, and for a feature's
+ * frame the function told its fate instead of a `drop` event: () sent, (reason) discarded]
+ */
+export type Item = [Data, number, number, Data, (((dropped?: DropReason) => void) | undefined)?];
 
 /**
  * Messages waiting for an open connection, oldest first. Every message that
@@ -88,7 +91,7 @@ export class SendQueue {
   constructor(
     private _o: QueueOptions,
     private _now: () => number,
-    private _onDrop: (data: Data, reason: DropReason) => void,
+    private _onDrop: (data: Data, reason: DropReason, item: Item) => void,
   ) {}
 
   get length(): number {
@@ -96,26 +99,38 @@ export class SendQueue {
   }
 
   /**
-   * Queue `data`. Returns false when it was refused under the `error` policy
-   * (the caller throws); the refusal has been reported as a drop already.
+   * Queue `data`. Returns its item (for `remove()`; a message discarded at once is in no queue),
+   * or false when it was refused under the `error` policy (the caller throws); every discarded
+   * message has been reported already.
    */
-  push(data: Data): boolean {
+  push(data: Data, done?: Item[4] | undefined): Item | false {
     const o = this._o;
     const size = byteLength(data);
+    const item: Item = [data, size, this._now(), snapshot(data), done];
     this.expire();
     const fits = () => this._items.length < o.max && this.bytes + size <= o.maxBytes;
     if (!fits()) {
       // a message that could never fit is refused whatever the policy
       if (o.overflow !== 'drop-oldest' || size > o.maxBytes || o.max < 1) {
-        this._onDrop(data, 'overflow');
-        return o.overflow !== 'error';
+        this._report(item, 'overflow');
+        return o.overflow !== 'error' && item;
       }
       // make room first and report after: a drop listener then sees the queue settled
       const out: Item[] = [];
       while (!fits()) out.push(this._take()!);
-      this._add(data, size);
-      for (const item of out) this._onDrop(item[0], 'overflow');
-    } else this._add(data, size);
+      this._add(item);
+      for (const x of out) this._report(x, 'overflow');
+    } else this._add(item);
+    return item;
+  }
+
+  /** Take `item` out unsent and unreported (a request that timed out before it went out); false if it was not queued. */
+  remove(item: Item): boolean {
+    const i = this._items.indexOf(item);
+    if (i < 0) return false;
+    this._items.splice(i, 1);
+    this.bytes -= item[1];
+    this._arm();
     return true;
   }
 
@@ -143,15 +158,14 @@ export class SendQueue {
   expire(due = false): void {
     const limit = this._now() - this._o.ttl;
     while (this._items.length && (this._items[0]![2] < limit || (due && this._items[0]![2] === limit))) {
-      const item = this._take()!;
-      this._onDrop(item[0], 'ttl');
+      this._report(this._take()!, 'ttl');
     }
     this._arm();
   }
 
   /** Discard everything, reporting each message with `reason`. */
   clear(reason: DropReason): void {
-    for (const item of this.cut()) this._onDrop(item[0], reason);
+    for (const item of this.cut()) this._report(item, reason);
   }
 
   /**
@@ -193,10 +207,14 @@ export class SendQueue {
     return item;
   }
 
-  private _add(data: Data, size: number): void {
-    this._items.push([data, size, this._now(), snapshot(data)]);
-    this.bytes += size;
+  private _add(item: Item): void {
+    this._items.push(item);
+    this.bytes += item[1];
     this._arm();
+  }
+
+  private _report(item: Item, reason: DropReason): void {
+    this._onDrop(item[0], reason, item);
   }
 
   /** Keep the ttl timer on the oldest message: it fires just after that one expires. */

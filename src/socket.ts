@@ -1,60 +1,34 @@
 import { delayFor } from './backoff';
-import type { Channel, Envelope } from './channels';
 import type { SteadyCloseEvent, SteadySocketEventMap } from './events';
 import { makeEvent, SteadyMessageEvent } from './events';
-import type { Heartbeat } from './heartbeat';
-import { createHeartbeat } from './heartbeat';
+import type { Feature, FeatureDef, Host } from './feature';
 import type { Input, State } from './machine';
 import { READY_STATE, transition } from './machine';
 import { browserTarget, isOffline, watchBrowser, watchNetwork } from './network';
-import type { BinaryType, Resolved, SteadySocketOptions } from './options';
+import type { BinaryType, CoreOptions, Resolved } from './options';
 import { BINARY_TYPES, FATAL_CODES, normalizeOptions } from './options';
 import type { Data, DropReason, Item } from './queue';
 import { byteLength, SendQueue, toFrame } from './queue';
+import type { Listener, ListenerOptions } from './target';
+import { report, Target } from './target';
 import type { ProtocolsProvider, UrlProvider } from './url';
 import { checkProtocols, checkUrl, syntaxError } from './url';
 
 /** Channel names mapped to their payload types, for `new SteadySocket<Channels>()`. */
 export type ChannelMap = Record<string, unknown>;
 
-// spelled out rather than the DOM's EventListenerOrEventListenerObject: the .d.ts must not need the DOM lib
-/** A listener for any event type: a function, or an object with `handleEvent` (as with the native EventTarget). */
-export type Listener =
-  | ((ev: Event) => unknown)
-  | {
-      /** called with each event, like a listener function */
-      handleEvent(ev: Event): unknown;
-    };
-/** A registered listener: function or object, capture flag, once, removed, abort wiring. */
-interface Entry {
-  f: Listener;
-  c: boolean;
-  o: boolean;
-  r?: boolean;
-  s?: AbortSignal;
-  a?: () => void;
-}
-type Handler = (data: unknown, event: MessageEvent) => void;
-/** A listener for one event type of the map, as addEventListener/removeEventListener take it. */
-export type TypedListener<C extends object, K extends keyof SteadySocketEventMap> =
-  | ((this: SteadySocket<C>, ev: SteadySocketEventMap[K]) => unknown)
+/**
+ * A listener for one event type of the map, as addEventListener/removeEventListener take it
+ * (`This`: the socket class, for `this` inside a listener function).
+ */
+export type TypedListener<C extends object, K extends keyof SteadySocketEventMap, This = SteadySocket<C>> =
+  | ((this: This, ev: SteadySocketEventMap[K]) => unknown)
   | {
       /** called with each event, like a listener function */
       handleEvent(ev: SteadySocketEventMap[K]): unknown;
     }
   | null;
 type NativeSocket = WebSocket & { terminate?: () => void };
-/** `addEventListener` options, spelled out so the .d.ts needs no DOM lib (Node's types lack the name). */
-export interface ListenerOptions {
-  /** matched with the listener when removing it */
-  capture?: boolean;
-  /** remove the listener after its first call */
-  once?: boolean;
-  /** accepted for compatibility; the socket's events can't be cancelled anyway */
-  passive?: boolean;
-  /** remove the listener when this signal aborts */
-  signal?: AbortSignal;
-}
 
 const noop = () => {};
 
@@ -65,12 +39,6 @@ const cut = (ws: NativeSocket | undefined) => {
   } catch {
     // a socket we let go of must not fail the caller
   }
-};
-
-/** Hand a listener's exception to the host like the platform does, without breaking the dispatch. */
-const report = (err: unknown) => {
-  const g = globalThis as { reportError?: (e: unknown) => void };
-  g.reportError ? g.reportError(err) : console.error(err);
 };
 
 /** Page base for relative urls; read at call time so importing touches no browser global. */
@@ -101,76 +69,24 @@ const checkClose = (code?: unknown, reason?: unknown): [number | undefined, stri
   return [c, r];
 };
 
-/**
- * The native argument checks of add/removeEventListener: two arguments, a listener that is
- * null, a function or an object (anything else is a TypeError at once, not at dispatch), and
- * the type as a string. Returns the type.
- */
-const listenerArgs = (n: number, type: unknown, listener: unknown): string => {
-  if (n < 2) throw new TypeError(`SteadySocket: 2 arguments required, but only ${n} present`);
-  if (listener != null && typeof listener !== 'object' && typeof listener !== 'function')
-    throw new TypeError('SteadySocket: the listener must be a function or an object with handleEvent');
-  return `${type as string}`;
-};
-
-type Stoppable = Event & { _stop?: boolean };
-
-/** An Event of this realm or another (an iframe's): what the native dispatchEvent() accepts. */
-const isEvent = (ev: unknown): boolean => {
-  if (typeof Event !== 'function' || ev instanceof Event) return true;
-  try {
-    // the platform's brand check: throws for anything that is not an Event
-    Object.getOwnPropertyDescriptor(Event.prototype, 'type')?.get?.call(ev);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Point an event at the socket for a dispatch: `target`, `currentTarget`, `eventPhase` 2 (at
- * target), and a stopImmediatePropagation() the dispatch can tell apart from stopPropagation().
- */
-const point = (ev: Stoppable, target: EventTarget) => {
-  const v = (value: unknown) => ({ value, configurable: true });
-  const stop = ev.stopImmediatePropagation;
-  try {
-    Object.defineProperties(ev, {
-      target: v(target),
-      currentTarget: v(target),
-      eventPhase: v(2),
-      stopImmediatePropagation: v(() => {
-        ev._stop = true;
-        stop?.call(ev);
-      }),
-    });
-  } catch {
-    // an event object that can't take them keeps its own fields
-  }
-};
-
 const closeEvent = (code: number, reason: string, wasClean = false) =>
   makeEvent('close', { code, reason, wasClean }) as CloseEvent;
 
-// `instanceof EventTarget` holds through the prototype chain, but no native
-// EventTarget is constructed (a Blink object per socket that our own dispatch,
-// see _emit, would never use). Guarded so the module loads where EventTarget is missing.
-class Base {}
-// a class (never an arrow a minifier could make of a function) whose prototype chain reaches EventTarget's
-if (typeof EventTarget === 'function') Object.setPrototypeOf(Base.prototype, EventTarget.prototype);
-
 /**
- * A WebSocket that stays connected: a drop-in for the native `WebSocket` that
- * reconnects with backoff and jitter, queues what is sent while not open,
- * finds dead connections with a heartbeat and offers typed channels.
+ * The connection cycle: a drop-in for the native `WebSocket` that reconnects
+ * with backoff and jitter, queues what is sent while not open (reporting every
+ * message it can't keep with `drop`), gives up an attempt at `connectTimeout`,
+ * follows a close-code policy and the browser's network and page life cycle.
+ * This is `steadysocket/core`; `steadysocket` adds the features (heartbeat,
+ * channels, conversations) through the interface in `src/feature.ts`.
  *
  * @example
- * const socket = new SteadySocket('wss://example.com/live', [], { heartbeat: true });
+ * const socket = new SteadySocket('wss://example.com/live');
  * socket.addEventListener('message', (e) => console.log(e.data));
  * socket.send('hello'); // queued until the connection opens
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below only declares what the static block defines on the prototype
-export class SteadySocket<Channels extends object = ChannelMap> extends (Base as unknown as typeof EventTarget) {
+export class SteadySocket<Channels extends object = ChannelMap> extends Target {
   /** `readyState` while connecting or waiting for a retry: 0 */
   static readonly CONNECTING: 0 = 0;
   /** `readyState` while open: 1 */
@@ -179,11 +95,14 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   static readonly CLOSING: 2 = 2;
   /** `readyState` when closed for good: 3 */
   static readonly CLOSED: 3 = 3;
+  /**
+   * The features this class installs (see `src/feature.ts`): none in the core. A subclass lists
+   * its own; their options are accepted and their `setup` runs in the constructor.
+   */
+  static readonly features: readonly FeatureDef[] = [];
 
-  /** Round-trip time of the last heartbeat ping, in ms; `undefined` before the first pong. */
-  rtt: number | undefined;
-
-  private _o: Resolved;
+  /** @internal the resolved options */
+  protected _o: Resolved;
   private _url: UrlProvider;
   private _protocols: ProtocolsProvider | undefined;
   private _href = '';
@@ -199,7 +118,6 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _t: ReturnType<typeof setTimeout> | undefined;
   /** waiting for a retry (timer armed, or paused while offline) */
   private _wait = false;
-  private _hb: Heartbeat | undefined;
   private _q: SendQueue | undefined;
   private _retries = 0;
   /** retries scheduled since the last stable connection (or open()/reconnect()): the backoff step */
@@ -213,21 +131,24 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   private _dropping = 0;
   private _offline = false;
   private _unwatch: (() => void) | undefined;
-  /** listeners by type; arrays are replaced, never mutated, so a dispatch iterates a stable snapshot */
-  private _l: Record<string, Entry[]> = Object.create(null);
-  /** on* handlers by type: [handler, its entry in _l] */
-  private _h: Record<string, [(this: unknown, ev: Event) => unknown, Entry] | undefined> | undefined;
-  /** channel handlers by name, copy-on-write like _l */
-  private _ch: Map<string, Handler[]> | undefined;
+  /** plugged-in features (none on an idle core socket) */
+  private _fs: Feature[] | undefined;
+  /** the features with a `frame` hook, and those with a `message` hook: the hot path reads only these */
+  private _in: Feature[] | undefined;
+  private _out: Feature[] | undefined;
+  /** the current connection was ready and its features have not been told it is lost */
+  private _up = false;
+  /** what features see of this socket; made on first use */
+  private _hostObj: Host | undefined;
 
   /**
    * @param url where to connect: a string or URL (checked now, like the native
    *   constructor: a bad one throws a `SyntaxError`), or a function called
    *   before every attempt that may return a promise (fresh token, failover).
    * @param protocols subprotocols, or a function returning them (async allowed).
-   * @param options see {@link SteadySocketOptions}; may also be passed second when there are no protocols.
+   * @param options see {@link CoreOptions}; may also be passed second when there are no protocols.
    */
-  constructor(url: UrlProvider, protocols?: ProtocolsProvider | SteadySocketOptions, options?: SteadySocketOptions) {
+  constructor(url: UrlProvider, protocols?: ProtocolsProvider | CoreOptions, options?: CoreOptions) {
     super();
     // as natively: the url is required (an explicit undefined is the relative url "undefined")
     if (!arguments.length) throw new TypeError('SteadySocket: 1 argument required, but only 0 present');
@@ -235,13 +156,18 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
       options = protocols;
       protocols = undefined;
     }
-    const o = (this._o = normalizeOptions(options));
+    const defs = (new.target as typeof SteadySocket).features;
+    const o = (this._o = normalizeOptions(options, Object.assign({}, ...defs.map((d) => d.options))));
     SteadyMessageEvent.init();
     if (typeof url !== 'function') this._href = checkUrl(url, base());
     if (protocols !== undefined && typeof protocols !== 'function') checkProtocols(protocols as string | string[]);
     this._url = url;
     this._protocols = protocols as ProtocolsProvider | undefined;
     this._binaryType = o.binaryType;
+    for (const d of defs) {
+      const f = d.setup?.(this._host(), this);
+      if (f) this._use(f);
+    }
     if (!o.startClosed)
       this._restart(undefined, undefined, typeof url === 'function' || typeof protocols === 'function');
   }
@@ -317,14 +243,31 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const ws = this._ws;
     // the native socket may know it is closing before its close event reached us
     if (this._state === 'open' && ws?.readyState === 1) return ws.send(toFrame(data));
+    this._send(data);
+  }
+
+  /** send() for the public call and for features (with `done`: see Host.send); returns the unqueue function. */
+  private _send(data: Data, done?: Item[4]): () => boolean {
+    const ws = this._ws;
+    const never = () => false;
+    if (this._state === 'open' && ws?.readyState === 1) {
+      ws.send(toFrame(data));
+      done?.();
+      return never;
+    }
     const o = this._o;
     // made on first use: an idle socket carries no queue
-    const q = o.queue && (this._q ??= new SendQueue(o.queue, o.now, (d, reason) => this._drop(d, reason)));
+    const q = o.queue && (this._q ??= new SendQueue(o.queue, o.now, (_d, reason, item) => this._lose(item, reason)));
     // a drop listener that sends what can't be kept would loop for ever: refuse it instead
     if (this._dropping && !q?.room(data))
       throw new RangeError('SteadySocket: send() in a drop listener would drop again');
-    if (!q) return this._drop(data, 'disabled');
-    if (!q.push(data)) throw new RangeError('SteadySocket: send queue is full');
+    if (!q) {
+      this._lose([data, 0, 0, data, done], 'disabled');
+      return never;
+    }
+    const item = q.push(data, done);
+    if (!item) throw new RangeError('SteadySocket: send queue is full');
+    return () => q.remove(item);
   }
 
   /** Start connecting: after `startClosed`, after `close()` or after `giveup`. Does nothing otherwise. */
@@ -341,7 +284,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     [code, reason] = checkClose(code, reason);
     const ws = this._ws;
     if (this._state === 'open' && ws) {
-      this._stopTimers();
+      this._stopTimer();
+      // the features are done with this connection: no heartbeat pings into a closing handshake
+      this._down();
       this._bye = closeEvent(code ?? 1005, reason ?? '', true);
       ws.close(code, reason);
       const id = this._id;
@@ -370,33 +315,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._restart(code ?? 1000, reason);
   }
 
-  /**
-   * A typed channel on the `channels` codec (default: JSON `{"channel", "data"}`).
-   * @example
-   * const chat = socket.channel('chat');
-   * const off = chat.on((msg) => show(msg.text));
-   * chat.send({ text: 'hi' });
-   */
-  channel<K extends keyof Channels & string>(name: K): Channel<Channels[K]> {
-    if (typeof name !== 'string') throw new TypeError('SteadySocket: channel name must be a string');
-    const codec = this._o.channels;
-    const map = (this._ch ??= new Map<string, Handler[]>());
-    return {
-      name,
-      send: (data) => this.send(codec.encode(name, data)),
-      on: (handler) => {
-        if (typeof handler !== 'function') throw new TypeError('SteadySocket: channel handler must be a function');
-        const h = handler as Handler;
-        map.set(name, [...(map.get(name) ?? []), h]);
-        return () => {
-          const left = (map.get(name) ?? []).filter((x) => x !== h);
-          left.length ? map.set(name, left) : map.delete(name);
-        };
-      },
-    };
-  }
-
-  // ── events, with the native EventTarget's semantics ──────────────────
+  // ── events: the native semantics live in Target; here only their types ──
 
   /**
    * Listen for an event, with the native semantics: a listener is added once per
@@ -410,19 +329,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   ): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
   override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void {
-    type = listenerArgs(arguments.length, type, listener);
-    if (!listener) return;
-    const opts = typeof options === 'object' && options ? options : {};
-    const c = typeof options === 'boolean' ? options : !!opts.capture;
-    const s = opts.signal;
-    if (s?.aborted || this._find(type, listener, c)) return;
-    const entry: Entry = { f: listener, c, o: !!opts.once };
-    this._l[type] = [...(this._l[type] ?? []), entry];
-    if (s) {
-      entry.s = s;
-      entry.a = () => this._remove(type, entry);
-      s.addEventListener('abort', entry.a);
-    }
+    // `arguments` passed on: the native argument count check sees what the caller gave
+    super.addEventListener.apply(this, arguments as unknown as [string, Listener | null, boolean | ListenerOptions]);
   }
 
   /** Remove a listener added with the same type, listener and capture flag. */
@@ -441,60 +349,64 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     listener: Listener | null,
     options?: boolean | Pick<ListenerOptions, 'capture'>,
   ): void {
-    type = listenerArgs(arguments.length, type, listener);
-    const c = typeof options === 'boolean' ? options : !!options?.capture;
-    const entry = listener && this._find(type, listener, c);
-    if (entry) this._remove(type, entry);
+    super.removeEventListener.apply(this, arguments as unknown as [string, Listener | null, boolean]);
   }
 
-  /** Dispatch `event` to this socket's listeners; returns false if a listener called `preventDefault()`. */
-  override dispatchEvent(event: Event): boolean {
-    if (!isEvent(event)) throw new TypeError('SteadySocket: not an Event');
-    this._emit(event.type, event);
-    return !event.defaultPrevented;
+  // ── the feature interface (src/feature.ts) ───────────────────────────
+
+  /** What features see of this socket: made once, on first use. */
+  protected _host(): Host {
+    // biome-ignore lint/complexity/noUselessThisAlias: the host's getters need the socket, not the host
+    const self = this;
+    return (this._hostObj ??= {
+      options: this._o,
+      get state() {
+        return self._state;
+      },
+      send: (data, done) => this._send(data, done),
+      kill: (reason) => this._state === 'open' && this._over(closeEvent(1006, reason)),
+      error: (err) => this._error(err),
+      fire: (type, fields) => this._fire(type, fields),
+      use: (f) => this._use(f),
+    });
   }
 
-  private _find(type: string, f: Listener, c: boolean): Entry | undefined {
-    return this._l[type]?.find((e) => e.f === f && e.c === c);
+  /** Plug a feature in; returns the function that unplugs it. */
+  private _use(f: Feature): () => void {
+    this._fs = [...(this._fs ?? []), f];
+    this._hooks();
+    return () => {
+      this._fs = this._fs?.filter((x) => x !== f);
+      this._hooks();
+    };
   }
 
-  private _remove(type: string, entry: Entry): void {
-    entry.r = true;
-    entry.s?.removeEventListener('abort', entry.a!);
-    const left = (this._l[type] ?? []).filter((e) => e !== entry);
-    if (left.length) this._l[type] = left;
-    else delete this._l[type];
+  private _hooks(): void {
+    const fs = this._fs ?? [];
+    const pick = (k: keyof Feature) => {
+      const list = fs.filter((f) => f[k]);
+      return list.length ? list : undefined;
+    };
+    this._in = pick('frame');
+    this._out = pick('message');
   }
 
-  /**
-   * The dispatch, with the native semantics: a snapshot of the listeners,
-   * `once`, `handleEvent`, stopImmediatePropagation, and a throwing listener
-   * reported without stopping the rest. `message` events arrive here already
-   * pointing at this socket (SteadyMessageEvent); the rare others get their
-   * `target`/`currentTarget` re-pointed.
-   */
-  private _emit(type: string, ev: Event): void {
-    const list = this._l[type];
-    if (!list) return;
-    // a `message` event is made pointing here; any other is pointed here now
-    if (ev.currentTarget !== this) point(ev, this);
-    // left set by a listener of another target this event was dispatched to since
-    if ((ev as Stoppable)._stop) (ev as Stoppable)._stop = false;
-    for (const e of list) {
-      if (e.r) continue;
-      if (e.o) this._remove(type, e);
+  /** Call `hook` on every feature that has it; a feature that throws is reported, never breaks the cycle. */
+  private _each<K extends 'ready' | 'lost' | 'check' | 'end'>(hook: K, ...args: Parameters<NonNullable<Feature[K]>>) {
+    for (const f of this._fs ?? []) {
       try {
-        const f = e.f;
-        typeof f === 'function' ? f.call(this, ev) : f.handleEvent(ev);
+        (f[hook] as ((...a: unknown[]) => void) | undefined)?.(...args);
       } catch (err) {
         report(err);
       }
-      // set by stopImmediatePropagation() only: stopPropagation() leaves the socket's other listeners, as natively
-      if ((ev as Stoppable)._stop) {
-        (ev as Stoppable)._stop = false; // as the native dispatch leaves it: the event can be dispatched again
-        break;
-      }
     }
+  }
+
+  /** The ready connection is over for the features (dropped, replaced, or closing): told once. */
+  private _down(): void {
+    if (!this._up) return;
+    this._up = false;
+    this._each('lost');
   }
 
   // ── the connection cycle ─────────────────────────────────────────────
@@ -514,16 +426,15 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._t = ms < Infinity ? setTimeout(fn, ms) : undefined;
   }
 
-  private _stopTimers(): void {
+  private _stopTimer(): void {
     clearTimeout(this._t);
     this._t = undefined;
-    this._hb?.stop();
-    this._hb = undefined;
   }
 
   /** Forget the current native socket: stop its timers, unhook it, and close it if still up. */
   private _detach(code?: number, reason?: string): void {
-    this._stopTimers();
+    this._stopTimer();
+    this._down();
     // whatever the old attempt still has in flight (a url provider, beforeOpen) is now stale
     this._id++;
     this._wait = false;
@@ -582,7 +493,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
         offline: () => {
           this._offline = true;
           if (this._wait) this._timer(noop, Infinity); // paused until online
-          this._hb?.check();
+          this._each('check');
         },
         visible: () => this._wake(),
       };
@@ -598,7 +509,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
   /** Network back or page shown: retry now if waiting, check liveness if open. */
   private _wake(): void {
     if (this._wait && !this._offline) this._schedule(0);
-    this._hb?.check();
+    this._each('check');
   }
 
   private _connect(): void {
@@ -682,11 +593,22 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     }
   }
 
-  /** The connection is usable: flush the backlog, then become open, then tell the listeners. */
+  /** The connection is usable: features first, then the backlog, then become open, then tell the listeners. */
   private _ready(ws: NativeSocket, e: Event): void {
     const o = this._o;
     clearTimeout(this._t);
     this._openedAt = o.now();
+    const id = this._id;
+    this._up = true;
+    // what features send here (subscriptions) goes first, on this connection only
+    this._each('ready', (data: Data) => {
+      if (id !== this._id) return;
+      try {
+        ws.send(toFrame(data));
+      } catch (err) {
+        this._error(err);
+      }
+    });
     // ttl drops reported during the flush run listeners: their sends queue behind the backlog, and
     // one that closed or replaced the connection stops the flush with the rest still queued
     const q = this._q;
@@ -699,27 +621,12 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
       } catch (err) {
         // a send that throws (a ws refusing a frame) costs that message alone, reported: the flush goes on
         this._error(err);
-        this._drop(item[0], 'error');
+        this._lose(item, 'error');
+        continue;
       }
+      item[4]?.();
     }
     if (ws !== this._ws) return;
-    const hb = o.heartbeat;
-    if (hb) {
-      this._hb = createHeartbeat({
-        interval: hb.interval,
-        timeout: hb.timeout,
-        now: o.now,
-        ping: () => {
-          try {
-            ws.send(typeof hb.message === 'function' ? hb.message() : hb.message);
-          } catch (err) {
-            this._error(err);
-          }
-        },
-        dead: () => this._over(closeEvent(1006, 'heartbeat timeout')),
-      });
-    }
-    const id = this._id;
     this._set('ready');
     // a statechange listener that called close() or reconnect() wins: no `open` for a connection it ended
     if (id === this._id && this._state === 'open') this._emit('open', e);
@@ -727,43 +634,13 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
 
   /** The hot path: one frame in. */
   private _message(e: MessageEvent): void {
-    const hb = this._hb;
-    if (hb) {
-      let pong = false;
-      try {
-        pong = this._o.heartbeat!.isPong(e.data);
-      } catch (err) {
-        this._error(err);
-      }
-      if (pong) {
-        const rtt = hb.pong();
-        if (rtt !== undefined) this._fire('pong', { rtt: (this.rtt = rtt) });
-        return;
-      }
-      hb.touch();
-    }
-    const ch = this._ch?.size;
-    if (!this._l.message && !ch) return;
+    const fin = this._in;
+    if (fin) for (const f of fin) if (f.frame!(e.data)) return;
+    const out = this._out;
+    if (!this._l.message && !out) return;
     const ev = new SteadyMessageEvent(e.data, this, e) as unknown as MessageEvent;
     this._emit('message', ev);
-    if (ch) this._channel(ev);
-  }
-
-  private _channel(e: MessageEvent): void {
-    let env: Envelope | undefined;
-    try {
-      env = this._o.channels.decode(e.data);
-    } catch (err) {
-      // a frame the codec can't read was already delivered as a plain message
-      return this._error(err);
-    }
-    for (const h of (env && this._ch?.get(env.channel)) || []) {
-      try {
-        h(env!.data, e);
-      } catch (err) {
-        report(err);
-      }
-    }
+    if (out) for (const f of out) f.message!(ev);
   }
 
   /**
@@ -855,9 +732,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._q?.park(true);
     const id = this._id;
     this._set('end');
+    this._each('end', why);
     // a statechange listener that called open() keeps what was queued, and there is nothing to give up on
     if (id !== this._id) return this._q?.restore(left);
-    for (const item of left) this._drop(item[0], why);
+    for (const item of left) this._lose(item, why);
     // a drop listener that called open() wins here too: the socket did not give up
     if (why === 'giveup' && id === this._id) this._fire('giveup', { attempts: this._retries });
   }
@@ -869,9 +747,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     this._rs = undefined;
   }
 
-  /** Emit `ev`, or an event of `type` carrying `ev`'s fields; made only when someone listens. */
-  private _fire(type: string, ev: object): void {
-    if (this._l[type]) this._emit(type, 'type' in ev ? (ev as Event) : makeEvent(type, ev));
+  /** A queued message will not be sent: a feature's frame tells its feature, any other is a `drop` event. */
+  private _lose(item: Item, reason: DropReason): void {
+    item[4] ? item[4](reason) : this._drop(item[0], reason);
   }
 
   private _drop(data: Data, reason: DropReason): void {
@@ -892,27 +770,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends (Base as
     const proto = SteadySocket.prototype;
     for (const [i, k] of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].entries())
       Object.defineProperty(proto, k, { value: i });
-    for (const type of ['open', 'message', 'close', 'error']) {
-      Object.defineProperty(proto, `on${type}`, {
-        get(this: SteadySocket) {
-          return this._h?.[type]?.[0] ?? null;
-        },
-        set(this: SteadySocket, value: unknown) {
-          const handlers = (this._h ??= Object.create(null) as NonNullable<SteadySocket['_h']>);
-          const h = handlers[type];
-          const fn = value as (this: unknown, ev: Event) => unknown;
-          if (typeof fn !== 'function') {
-            if (h) this._remove(type, h[1]);
-            handlers[type] = undefined;
-          } else if (h) h[0] = fn;
-          else {
-            const entry: Entry = { f: (ev: Event) => handlers[type]?.[0].call(this, ev), c: false, o: false };
-            this._l[type] = [...(this._l[type] ?? []), entry];
-            handlers[type] = [fn, entry];
-          }
-        },
-      });
-    }
+    Target._handlers(proto, ['open', 'message', 'close', 'error']);
   }
 }
 

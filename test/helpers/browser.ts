@@ -67,14 +67,25 @@ declare global {
   var __t: PageHarness;
 }
 
+/**
+ * STEADY_ENTRY=core (the browser-core project) runs the same tests against the core entry:
+ * the 'umd' page loads dist/steadysocket.core.umd.min.js, the 'esm' page dist/steadysocket.core.mjs,
+ * and either leaves the namespace on `window.steadysocket` as usual.
+ */
+export const CORE = process.env.STEADY_ENTRY === 'core';
+const UMD_FILE = CORE ? 'steadysocket.core.umd.min.js' : 'steadysocket.umd.min.js';
+const UMD_GLOBAL = CORE ? 'steadysocketCore' : 'steadysocket';
+const ESM_FILE = CORE ? 'steadysocket.core.mjs' : 'steadysocket.mjs';
+
 export const PAGES: Record<string, string> = {
   '/umd.html':
     '<!doctype html><meta charset="utf-8"><title>steadysocket umd</title>' +
-    '<script src="/dist/steadysocket.umd.min.js"></script>' +
+    `<script src="/dist/${UMD_FILE}"></script>` +
+    `<script>window.steadysocket = window.${UMD_GLOBAL};</script>` +
     "<script>window.__libReady = typeof steadysocket === 'object' && typeof steadysocket.SteadySocket === 'function' ? 'umd' : 'missing';</script>",
   '/esm.html':
     '<!doctype html><meta charset="utf-8"><title>steadysocket esm</title>' +
-    '<script type="module">import * as lib from "/dist/steadysocket.mjs"; window.steadysocket = lib;' +
+    `<script type="module">import * as lib from "/dist/${ESM_FILE}"; window.steadysocket = lib;` +
     "window.__libReady = typeof lib.SteadySocket === 'function' ? 'esm' : 'missing';</script>",
 };
 

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BinaryType, SteadySocketOptions } from '../../src/index';
-import { SteadySocket } from '../../src/index';
+import { CORE, full, SteadySocket } from '../helpers/entry';
 import { CountingTarget, FakeSocket } from './fake';
 
 const URL_ = 'ws://example.test/live';
 type Opts = SteadySocketOptions;
+
+/** `options` on the full entry; nothing on the core (its tests then cover the rest of the case). */
+const withFeatures = (options: Opts): Opts => (CORE ? {} : options);
 
 /** A socket on FakeSocket with deterministic jitter and no browser network hooks. */
 const make = (options: Opts = {}, url: ConstructorParameters<typeof SteadySocket>[0] = URL_) =>
@@ -559,7 +562,7 @@ describe('send queue', () => {
   });
 });
 
-describe('heartbeat', () => {
+full.describe('heartbeat', () => {
   it('pings after silence, measures the pong, and hides pongs from message listeners', () => {
     const s = make({ heartbeat: { interval: 1000, timeout: 500 } });
     const log = record(s, ['message', 'pong']);
@@ -620,7 +623,7 @@ describe('heartbeat', () => {
   });
 });
 
-describe('channels', () => {
+full.describe('channels', () => {
   it('encodes with the JSON envelope and delivers decoded payloads', () => {
     const s = new SteadySocket<{ chat: { text: string }; count: number }>(URL_, undefined, {
       WebSocket: FakeSocket as never,
@@ -1216,7 +1219,7 @@ describe('a listener or callback that takes over wins', () => {
 
 describe('close() and leaks', () => {
   it('close() on an open socket: closing → closed, with the native close event', () => {
-    const s = make({ heartbeat: true });
+    const s = make(withFeatures({ heartbeat: true }));
     FakeSocket.last.accept();
     const log = record(s, ['statechange', 'close']);
     s.close(1000, 'done');
@@ -1272,7 +1275,7 @@ describe('close() and leaks', () => {
     (phase) => {
       const win = new CountingTarget();
       const doc = new CountingTarget();
-      const s = make({ network: { window: win, document: doc }, heartbeat: true });
+      const s = make({ network: { window: win, document: doc }, ...withFeatures({ heartbeat: true }) });
       if (phase !== 'connecting') {
         if (phase === 'waiting') FakeSocket.last.fail();
         else FakeSocket.last.accept();
@@ -1323,7 +1326,7 @@ describe('network', () => {
     expect(s.state).toBe('connecting');
   });
 
-  it('the page shown again checks liveness with a ping at once', () => {
+  full.it('the page shown again checks liveness with a ping at once', () => {
     const win = new CountingTarget();
     const doc = new CountingTarget();
     make({ network: { window: win, document: doc }, heartbeat: { interval: 60_000, timeout: 1000 } });
@@ -1343,16 +1346,16 @@ describe('network', () => {
     const remove = vi.spyOn(window, 'removeEventListener');
     const a = new SteadySocket(URL_, undefined, {
       WebSocket: FakeSocket as never,
-      heartbeat: { interval: 60_000, timeout: 1000 },
+      ...withFeatures({ heartbeat: { interval: 60_000, timeout: 1000 } }),
     });
     const b = new SteadySocket(URL_, undefined, {
       WebSocket: FakeSocket as never,
-      heartbeat: { interval: 60_000, timeout: 1000 },
+      ...withFeatures({ heartbeat: { interval: 60_000, timeout: 1000 } }),
     });
     expect(add).toHaveBeenCalledTimes(3); // online, offline, pageshow: once for both sockets
     for (const f of FakeSocket.all) f.accept();
     window.dispatchEvent(new Event('online')); // both check their connection
-    expect(FakeSocket.all.map((f) => f.sent)).toEqual([['ping'], ['ping']]);
+    if (!CORE) expect(FakeSocket.all.map((f) => f.sent)).toEqual([['ping'], ['ping']]);
     a.close();
     FakeSocket.all[0]!.drop(1000); // the closing handshake completes
     expect(a.state).toBe('closed');
@@ -1386,7 +1389,7 @@ describe('options', () => {
       [{ queue: { overflow: 'nope' as never } }, RangeError, 'queue.overflow'],
       [{ reconnect: { shouldReconnect: 1 as never } }, TypeError, 'reconnect.shouldReconnect'],
       [{ connectTimeout: 2 ** 31 }, RangeError, 'connectTimeout'],
-      [{ heartbeat: { interval: 0 } }, RangeError, 'heartbeat.interval'],
+      [{ heartbeat: { interval: 0 } }, CORE ? TypeError : RangeError, 'heartbeat'],
       [{ reconect: {} } as never, TypeError, 'reconect'],
     ];
     for (const [o, Err, name] of bad) {
@@ -1400,6 +1403,14 @@ describe('options', () => {
     const log = record(s, ['reconnecting']);
     FakeSocket.last.fail();
     expect(log).toEqual(['reconnecting:1@1000']);
+  });
+
+  it.runIf(CORE)("the core names the full entry for a feature's option", () => {
+    for (const o of [{ heartbeat: true }, { channels: {} }, { schemas: {} }, { requestTimeout: 1 }])
+      expect(() => make(o as Opts)).toThrow(
+        /feature of the full entry \(import \{ SteadySocket \} from 'steadysocket'\)/,
+      );
+    expect('channel' in make()).toBe(false);
   });
 
   it('options may be the second argument', () => {

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonEnvelope } from '../../src/channels';
-import type { SteadySocketOptions, WebSocketConstructor } from '../../src/options';
-import { FATAL_CODES, normalizeOptions } from '../../src/options';
+import { SteadySocket } from '../../src/full';
+import type { CoreOptions, WebSocketConstructor } from '../../src/options';
+import { FATAL_CODES, normalizeOptions as normalizeCore } from '../../src/options';
+
+type SteadySocketOptions = CoreOptions & Record<string, unknown>;
+/** The full entry's options: the core's and every feature's, as its constructor resolves them. */
+const FEATURES = Object.assign({}, ...SteadySocket.features.map((d) => d.options));
+const normalizeOptions = (o?: SteadySocketOptions) => normalizeCore(o, FEATURES);
 
 /** Only the constructor identity matters here; nothing is instantiated. */
 const FakeWS = class {} as unknown as WebSocketConstructor;

@@ -164,7 +164,7 @@ const sumBytes = (items: Data[]) => items.reduce<number>((n, d) => n + byteLengt
 describe('SendQueue basics', () => {
   it('keeps order: first in, first out', () => {
     const { q, drain, drops } = make();
-    for (const m of ['a', 'b', 'c', 'd']) expect(q.push(m)).toBe(true);
+    for (const m of ['a', 'b', 'c', 'd']) expect(q.push(m)).toBeTruthy();
     expect(q.length).toBe(4);
     expect(drain()).toEqual(['a', 'b', 'c', 'd']);
     expect(q.length).toBe(0);
@@ -244,7 +244,7 @@ describe('SendQueue basics', () => {
 describe('SendQueue max (count)', () => {
   it('drop-oldest evicts the oldest with an overflow drop', () => {
     const { q, drops, drain } = make({ max: 3 });
-    for (const m of ['a', 'b', 'c', 'd', 'e']) expect(q.push(m)).toBe(true);
+    for (const m of ['a', 'b', 'c', 'd', 'e']) expect(q.push(m)).toBeTruthy();
     expect(q.length).toBe(3);
     expect(drops).toEqual([
       ['a', 'overflow'],
@@ -256,10 +256,10 @@ describe('SendQueue max (count)', () => {
 
   it('drop-newest refuses the new message and keeps the old ones', () => {
     const { q, drops, drain } = make({ max: 2, overflow: 'drop-newest' });
-    expect(q.push('a')).toBe(true);
-    expect(q.push('b')).toBe(true);
-    expect(q.push('c')).toBe(true); // not an error: dropped and reported
-    expect(q.push('d')).toBe(true);
+    expect(q.push('a')).toBeTruthy();
+    expect(q.push('b')).toBeTruthy();
+    expect(q.push('c')).toBeTruthy(); // not an error: dropped and reported
+    expect(q.push('d')).toBeTruthy();
     expect(drops).toEqual([
       ['c', 'overflow'],
       ['d', 'overflow'],
@@ -270,21 +270,21 @@ describe('SendQueue max (count)', () => {
 
   it('error returns false for the new message and reports it', () => {
     const { q, drops, drain } = make({ max: 2, overflow: 'error' });
-    expect(q.push('a')).toBe(true);
-    expect(q.push('b')).toBe(true);
+    expect(q.push('a')).toBeTruthy();
+    expect(q.push('b')).toBeTruthy();
     expect(q.push('c')).toBe(false);
     expect(drops).toEqual([['c', 'overflow']]);
     expect(q.length).toBe(2);
     expect(q.bytes).toBe(2);
     expect(drain()).toEqual(['a', 'b']);
     // room again after draining
-    expect(q.push('d')).toBe(true);
+    expect(q.push('d')).toBeTruthy();
   });
 
   it('max 0 holds nothing under every policy', () => {
     for (const overflow of ['drop-oldest', 'drop-newest', 'error'] as const) {
       const { q, drops } = make({ max: 0, overflow });
-      expect(q.push('a')).toBe(overflow !== 'error');
+      expect(q.push('a') !== false).toBe(overflow !== 'error');
       expect(q.length).toBe(0);
       expect(q.bytes).toBe(0);
       expect(drops).toEqual([['a', 'overflow']]);
@@ -298,7 +298,7 @@ describe('SendQueue maxBytes', () => {
     q.push('aaa');
     q.push('bbb');
     q.push('ccc'); // 9 bytes
-    expect(q.push('dddddd')).toBe(true); // 6: needs 5 free → evict aaa and bbb
+    expect(q.push('dddddd')).toBeTruthy(); // 6: needs 5 free → evict aaa and bbb
     expect(drops).toEqual([
       ['aaa', 'overflow'],
       ['bbb', 'overflow'],
@@ -309,7 +309,7 @@ describe('SendQueue maxBytes', () => {
 
   it('a message exactly filling maxBytes fits', () => {
     const { q, drops } = make({ maxBytes: 6 });
-    expect(q.push('héllo')).toBe(true); // 6 bytes, 5 chars
+    expect(q.push('héllo')).toBeTruthy(); // 6 bytes, 5 chars
     expect(q.bytes).toBe(6);
     expect(drops).toEqual([]);
   });
@@ -326,9 +326,9 @@ describe('SendQueue maxBytes', () => {
   it('drop-newest refuses a message that does not fit in the bytes left', () => {
     const { q, drops, drain } = make({ maxBytes: 10, overflow: 'drop-newest' });
     q.push(new Uint8Array(8));
-    expect(q.push('abc')).toBe(true);
+    expect(q.push('abc')).toBeTruthy();
     expect(drops).toEqual([['abc', 'overflow']]);
-    expect(q.push('ab')).toBe(true); // exactly 10
+    expect(q.push('ab')).toBeTruthy(); // exactly 10
     expect(drops).toHaveLength(1);
     expect(q.bytes).toBe(10);
     expect(drain().map(byteLength)).toEqual([8, 2]);
@@ -336,7 +336,7 @@ describe('SendQueue maxBytes', () => {
 
   it('error refuses a message that does not fit in the bytes left', () => {
     const { q, drops } = make({ maxBytes: 4, overflow: 'error' });
-    expect(q.push('abc')).toBe(true);
+    expect(q.push('abc')).toBeTruthy();
     expect(q.push('de')).toBe(false);
     expect(drops).toEqual([['de', 'overflow']]);
     expect(q.bytes).toBe(3);
@@ -348,7 +348,7 @@ describe('SendQueue maxBytes', () => {
       q.push('abc');
       q.push('def');
       const big = 'x'.repeat(11);
-      expect(q.push(big)).toBe(overflow !== 'error');
+      expect(q.push(big) !== false).toBe(overflow !== 'error');
       expect(drops).toEqual([[big, 'overflow']]);
       expect(q.bytes).toBe(6);
       expect(drain()).toEqual(['abc', 'def']);
@@ -357,9 +357,9 @@ describe('SendQueue maxBytes', () => {
 
   it('an empty message takes no bytes but still counts against max', () => {
     const { q, drops } = make({ max: 2, maxBytes: 0, overflow: 'drop-newest' });
-    expect(q.push('')).toBe(true);
-    expect(q.push(new ArrayBuffer(0))).toBe(true);
-    expect(q.push('')).toBe(true);
+    expect(q.push('')).toBeTruthy();
+    expect(q.push(new ArrayBuffer(0))).toBeTruthy();
+    expect(q.push('')).toBeTruthy();
     expect(q.length).toBe(2);
     expect(drops).toHaveLength(1);
     expect(q.bytes).toBe(0);
@@ -421,7 +421,7 @@ describe('SendQueue ttl', () => {
     q.push('a');
     q.push('b');
     clock.t = 200;
-    expect(q.push('c')).toBe(true);
+    expect(q.push('c')).toBeTruthy();
     expect(drops).toEqual([
       ['a', 'ttl'],
       ['b', 'ttl'],
@@ -517,7 +517,7 @@ describe('SendQueue byte accounting under churn', () => {
         if (op < 0.6) {
           const len = Math.floor(rnd() * 40);
           const d = rnd() < 0.5 ? '€😀a'.repeat(len) : new Uint8Array(len * 3);
-          expect(q.push(d)).toBe(m.push(d));
+          expect(q.push(d) !== false).toBe(m.push(d));
           pushed++;
         } else if (op < 0.95) {
           const got = q.shift();
@@ -643,5 +643,37 @@ describe('SendQueue ttl timer', () => {
     now += 500_100;
     vi.advanceTimersByTime(101);
     expect(q.length).toBe(0);
+  });
+});
+
+describe('0.2: a feature frame with a fate', () => {
+  it('remove() takes a queued item out unsent and unreported; false once it is gone', () => {
+    const drops: unknown[] = [];
+    const q = new SendQueue(
+      { max: 10, maxBytes: 100, overflow: 'drop-oldest', ttl: Infinity },
+      () => 0,
+      (d) => drops.push(d),
+    );
+    q.push('a');
+    const b = q.push('bb');
+    q.push('c');
+    expect(q.bytes).toBe(4);
+    expect(b && q.remove(b)).toBe(true);
+    expect(b && q.remove(b)).toBe(false);
+    expect(q.bytes).toBe(2);
+    expect([q.shift(), q.shift(), q.shift()]).toEqual(['a', 'c', undefined]);
+    expect(drops).toEqual([]);
+  });
+
+  it('a discarded item with a done function is reported to it (the caller decides), with the item', () => {
+    const seen: unknown[] = [];
+    const q = new SendQueue(
+      { max: 1, maxBytes: 100, overflow: 'drop-oldest', ttl: Infinity },
+      () => 0,
+      (d, r, item) => seen.push([d, r, typeof item[4]]),
+    );
+    q.push('a', () => {});
+    q.push('b');
+    expect(seen).toEqual([['a', 'overflow', 'function']]);
   });
 });
