@@ -7,6 +7,8 @@
 import type { Feature, FeatureDef, Host } from './feature';
 import { fail } from './options';
 import type { Data } from './queue';
+import type { MessagesOptions } from './iterate';
+import type { RequestOptions } from './requests';
 import type { Issue, Schema } from './schema';
 import { validate } from './schema';
 import { report } from './target';
@@ -169,9 +171,21 @@ export interface Channel<T, R = T> {
   /** Encode `data` with the socket's codec and `send()` it (queued while not open). */
   send(data: T): void;
   /**
-   * Call `handler` for every frame of this channel (replies to this tab's requests
-   * excepted), after its schema, if any, accepted it. Returns a function that
-   * unsubscribes; calling it twice is harmless.
+   * Call `handler` for every frame of this channel (replies to requests excepted), after its
+   * schema, if any, accepted it. Returns a function that unsubscribes; calling it twice is harmless.
    */
   on(handler: (data: R, event: MessageEvent) => void): () => void;
+  /**
+   * Send `data` as a request (with an id) and resolve with the reply's payload. Sent while not
+   * open, it waits in the queue; if it times out or is aborted before it went out, it is taken
+   * out of the queue and never sent late. Rejects with an Error named `'TimeoutError'`,
+   * `'AbortError'` (or the signal's reason), `'ClosedError'`, `'DisconnectedError'` (the
+   * connection that carried it was lost: the server may or may not have acted on it),
+   * `'RequestError'` (the server's error payload on `.data`) or `'ValidationError'` (`.issues`).
+   */
+  request(data: T, options?: RequestOptions): Promise<R>;
+  /** An async iterator over this channel's payloads from now on; see `SteadySocket#messages`. */
+  messages(options?: MessagesOptions): AsyncIterableIterator<R>;
+  /** `for await (const payload of channel)`: `messages()` with defaults. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<R>;
 }

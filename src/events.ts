@@ -62,6 +62,16 @@ export interface SteadyErrorEvent extends Event {
   readonly message?: string;
 }
 
+/** `invalid`: a channel payload (a message or a request's reply) failed the channel's schema. */
+export interface InvalidEvent extends Event {
+  /** the channel */
+  readonly channel: string;
+  /** the payload as it arrived */
+  readonly data: unknown;
+  /** what the schema found wrong */
+  readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<unknown> | undefined }>;
+}
+
 /** Every event a SteadySocket dispatches, by type. */
 export interface SteadySocketEventMap {
   /** a connection is ready: native open, `beforeOpen` done, queued messages sent */
@@ -82,6 +92,8 @@ export interface SteadySocketEventMap {
   giveup: GiveUpEvent;
   /** a heartbeat answer arrived */
   pong: PongEvent;
+  /** a channel payload failed its schema (full entry, option `schemas`) */
+  invalid: InvalidEvent;
 }
 
 /**

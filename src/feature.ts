@@ -37,6 +37,11 @@ export interface Host {
    * takes the frame back out of the queue if it is still there (true when it was).
    */
   send(data: Data, done?: (dropped?: DropReason) => void): () => boolean;
+  /**
+   * Send on the current connection only if it is open at this moment: nothing is queued and
+   * nothing replayed later (an unsubscribe frame). Returns whether it went out.
+   */
+  live(data: Data): boolean;
   /** The current connection is dead: drop it (close 1006 with `reason`) and reconnect as the policy says. */
   kill(reason: string): void;
   /** Report an error as an `error` event (with `error` and `message`). */

@@ -1,6 +1,9 @@
 // steadysocket: SteadySocket with every feature (see src/full.ts for the list)
 export { SteadySocket } from './full';
-export type { SteadySocketOptions } from './full';
+export type { InferInput, InferOutput, RequestOptions, SchemaChannels, SteadySocketOptions } from './full';
+export type { MessagesOptions } from './iterate';
+export type { FrameSource, SubscribeOptions } from './subscribe';
+export type { WaitOptions } from './wait';
 export type { ChannelMap, TypedListener } from './socket';
 export type { Listener, ListenerOptions } from './target';
 export type { Channel, ChannelCodec, Envelope } from './channels';
@@ -8,6 +11,7 @@ export { jsonEnvelope } from './channels';
 export type {
   DropEvent,
   GiveUpEvent,
+  InvalidEvent,
   PongEvent,
   ReconnectingEvent,
   StateChangeEvent,

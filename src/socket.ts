@@ -285,12 +285,13 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
     const ws = this._ws;
     if (this._state === 'open' && ws) {
       this._stopTimer();
-      // the features are done with this connection: no heartbeat pings into a closing handshake
-      this._down();
       this._bye = closeEvent(code ?? 1005, reason ?? '', true);
       ws.close(code, reason);
       const id = this._id;
       this._set('close');
+      // the features are done with this connection (no heartbeat pings into a closing handshake);
+      // told after entering 'closing', so they can tell a close() from a lost connection
+      this._down();
       // a peer that never answers the closing handshake must not keep us in 'closing',
       // unless a statechange listener already moved on (open() or reconnect())
       if (id === this._id)
@@ -364,6 +365,12 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
         return self._state;
       },
       send: (data, done) => this._send(data, done),
+      live: (data) => {
+        const ws = this._ws;
+        const open = this._state === 'open' && ws?.readyState === 1;
+        if (open) ws.send(toFrame(data));
+        return open;
+      },
       kill: (reason) => this._state === 'open' && this._over(closeEvent(1006, reason)),
       error: (err) => this._error(err),
       fire: (type, fields) => this._fire(type, fields),

@@ -3,7 +3,7 @@
 // fail never throw out of a timer, and nothing a server sends breaks the socket.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { events, figure, pageUntil, useBrowser, waitEvents } from '../helpers/browser.js';
+import { CORE, events, figure, pageUntil, useBrowser, waitEvents } from '../helpers/browser.js';
 import { sleep } from '../helpers/deferred.js';
 
 const b = useBrowser();
@@ -136,7 +136,8 @@ describe('hostile input in Chromium', () => {
     expect(await page.evaluate(() => __t.errors)).toEqual([]);
   });
 
-  it('garbage, binary and an 8 MiB frame from the server leave the socket working', async () => {
+  // (uses channels: a feature of the full entry)
+  it.skipIf(CORE)('garbage, binary and an 8 MiB frame from the server leave the socket working', async () => {
     const { page, errors } = await b.page('esm');
     const srv = await b.server({ echo: true });
     await page.evaluate((url) => {
