@@ -11,7 +11,7 @@
   // test/browser/demo.test.ts checks that it equals package.json's.
   const VERSION = '0.2.0';
   // Library defaults the page shows when a setting is left blank.
-  const DEFAULTS = { queueMax: 1000, heartbeatInterval: 20000, heartbeatTimeout: 10000 };
+  const DEFAULTS = { queueMax: 1000, heartbeatInterval: 20000 };
 
   let socket = null; // the current SteadySocket
   let wiring = null; // AbortController for the current socket's listeners
@@ -325,7 +325,7 @@
       meant = new URL(`${scheme}//${host}`).host; // normalised the same way (case, IDN, default port)
     } catch {}
     if (meant !== u.host)
-      return `"${text}" resolves to ${u.href}: host ${u.host || '(none)'}, not ${host || 'the one typed'}. Check the slashes after ${scheme0[0]}`;
+      return `"${text}" resolves to ${u.href}: host ${u.host || '(none)'}, not ${host || 'the one typed'}. Check the slashes after ${scheme0[0]}.`;
     return '';
   }
   function showUrlOddity() {
@@ -459,7 +459,7 @@
     }
     // connecting to a url that looks mistyped: that, not the server, is the likely trouble
     const odd = s && s.state === 'connecting' && urlOddity(socketUrl);
-    $('state-note').textContent = odd ? `${note} The URL looks mistyped: ${odd}` : note;
+    $('state-note').textContent = odd ? `${note} Check the URL: this goes to ${s.url} (see above).` : note;
 
     // The settings in force: the socket's, or before the first Connect the form's (what Connect
     // will use). Edits not yet applied are pointed out rather than shown as if in force.
@@ -572,7 +572,7 @@
       g.moveTo(pad.l, yy);
       g.lineTo(w - pad.r, yy);
       g.stroke();
-      g.fillText(v ? fmtRtt(v) : '0', pad.l - 6, yy + 4);
+      if (values.length) g.fillText(v ? fmtRtt(v) : '0', pad.l - 6, yy + 4);
     }
     g.textAlign = 'left';
     const oldest = shown[0];
