@@ -327,9 +327,10 @@ describe('demo page in Chromium', () => {
         expect(c[3]).toBe(255); // something is drawn there…
         expect(Math.abs(c[0]! - r!) + Math.abs(c[1]! - g!) + Math.abs(c[2]! - b!)).toBeLessThan(40); // …in the dot colour
       }
-      // the scale fits the samples: the largest rtt reaches above the middle of the plot
+      // the scale fits the samples: on a 1-2-5 scale topped 15% above the largest rtt, that one
+      // fills at least ~35% of the plot's height, so its dot sits in the upper two thirds
       const highest = Math.min(...plot.points.map((p) => p[1]));
-      expect(highest).toBeLessThan(plot.h / 2);
+      expect(highest).toBeLessThan(plot.h * 0.65);
       await page.locator('.hb').screenshot({ path: join(RESULTS, 'demo-rtt.png') });
       expect(errors).toEqual([]);
     } finally {
