@@ -5,7 +5,13 @@
   const $ = (id) => document.getElementById(id);
   const EVENTS = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong'];
   const LOG_MAX = 400;
-  const PLOT_MS = 60_000; // the RTT plot shows the last minute
+  const PLOT_MAX = 120; // pongs kept for the RTT plot; it shows as many as fit, one dot each
+  // The version the generated snippet pins. `npm run demo` serves package.json's
+  // version in /status, which wins; this one is for a page opened from disk, and
+  // test/browser/demo.test.ts checks that it equals package.json's.
+  const VERSION = '0.2.0';
+  // Library defaults the page shows when a setting is left blank.
+  const DEFAULTS = { queueMax: 1000, heartbeatInterval: 20000 };
 
   let socket = null; // the current SteadySocket
   let wiring = null; // AbortController for the current socket's listeners
@@ -14,7 +20,8 @@
   let retry = null; // { attempt, delay, at } from the last `reconnecting` event
   let gaveUp = 0;
   let dropped = 0;
-  let rtts = []; // { t, rtt } per pong
+  let applied = null; // readSettings() of the current socket
+  let rtts = []; // { t, rtt } per pong, at most PLOT_MAX
   let cuts = []; // times of `close` events, drawn across the RTT plot
   let count = 0;
 
@@ -42,27 +49,41 @@
     };
   }
 
-  // Public echo servers send our 'ping' straight back; the local server answers 'pong'.
-  const isPong = (data) => data === 'pong' || data === 'ping';
+  // Heartbeat frames are binary: the Send box only sends text, so nothing a person
+  // types (not even 'ping' or 'pong') can pass for one. The local server answers
+  // the byte 9 with the byte 10 (the numbers of the protocol's own ping and pong
+  // opcodes); a plain echo server sends the 9 straight back, which counts too.
+  // binaryType 'arraybuffer' makes the frame readable synchronously in isPong.
+  const PING = new Uint8Array([9]);
+  const isPong = (data) =>
+    data instanceof ArrayBuffer && data.byteLength === 1 && [9, 10].includes(new Uint8Array(data)[0]);
+  // The library's `pong` event gives rtt in whole ms (its clock is Date.now);
+  // performance.now() around the same ping gives a finer figure for the plot.
+  let pingAt; // performance.now() when the outstanding ping went out
+  const ping = () => {
+    pingAt = performance.now();
+    return PING;
+  };
 
   /** The options object passed to the constructor, without undefined values. */
   function buildOptions(cfg) {
     const clean = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
     const options = {
       startClosed: true, // the Connect button calls open()
+      binaryType: 'arraybuffer',
       reconnect: clean(cfg.reconnect),
       queue: cfg.queue ? clean(cfg.queue) : false,
     };
     if (cfg.connectTimeout !== undefined) options.connectTimeout = cfg.connectTimeout;
-    if (cfg.heartbeat) options.heartbeat = { ...clean(cfg.heartbeat), message: 'ping', isPong };
+    if (cfg.heartbeat) options.heartbeat = { ...clean(cfg.heartbeat), message: ping, isPong };
     return options;
   }
 
   function createSocket(url) {
     const cfg = readSettings();
     const s = new steadysocket.SteadySocket(url, undefined, buildOptions(cfg));
+    applied = cfg;
     showCode(cfg);
-    $('hb-config').textContent = cfg.heartbeat ? `every ${fmtMs(cfg.heartbeat.interval ?? 20000)} of silence` : 'off';
     return s;
   }
 
@@ -108,6 +129,7 @@
     gaveUp = 0;
     rtts = [];
     cuts = [];
+    pingAt = undefined;
     drawRtt();
     wire(socket);
     setState(socket.state);
@@ -156,8 +178,11 @@
         log('giveup', `after ${gaveUp} failed attempts`);
         break;
       case 'pong': {
-        log('pong', `rtt ${fmtRtt(e.rtt)}`);
-        rtts.push({ t: Date.now(), rtt: e.rtt });
+        const rtt = pingAt === undefined ? e.rtt : performance.now() - pingAt;
+        pingAt = undefined;
+        log('pong', `rtt ${fmtRtt(rtt)}`);
+        rtts.push({ t: Date.now(), rtt });
+        if (rtts.length > PLOT_MAX) rtts.shift();
         drawRtt();
         break;
       }
@@ -177,6 +202,8 @@
       if (!replaceSocket(url, 'new endpoint')) return;
     }
     gaveUp = 0;
+    const odd = urlOddity(url);
+    if (odd) log('demo', `the URL looks mistyped: ${odd}`);
     socket.open();
   };
   $('btn-close').onclick = () => socket?.close(1000, 'closed from the demo page');
@@ -258,13 +285,54 @@
     const v = endpoint.value;
     if (v === 'custom') return $('url').focus();
     $('url').value = v === 'local' ? local.ws : v;
+    showUrlOddity();
   };
   $('url').oninput = () => {
     const match = [...endpoint.options].find(
       (o) => !o.disabled && (o.value === 'local' ? local?.ws : o.value) === currentUrl(),
     );
     endpoint.value = match ? match.value : 'custom';
+    showUrlOddity();
   };
+
+  // A url the browser accepts may still not be the server meant: `http//oops` has
+  // no scheme, so it resolves against this page (ws://<this host>/http//oops) and
+  // fails like an outage of this host. Say where a url really goes when that is
+  // not what the text says. Invalid urls are left to the library's SyntaxError.
+  /** Why `text` looks mistyped, with where it resolves; '' when it looks as meant. */
+  function urlOddity(text) {
+    if (!text) return '';
+    let u;
+    try {
+      u = new URL(text, location.href); // as the WebSocket constructor resolves it
+    } catch {
+      return '';
+    }
+    const scheme = u.protocol.replace(/^http/, 'ws');
+    if (scheme !== 'ws:' && scheme !== 'wss:') return '';
+    u.protocol = scheme;
+    const scheme0 = /^[a-z][a-z\d+.-]*:/i.exec(text);
+    if (!scheme0)
+      return `"${text}" has no ws:// or wss:// in front, so the browser reads it as a path on the server of this page: it connects to ${u.href}. For another server, start the URL with ws:// or wss://.`;
+    // the host as typed: after the scheme and any slashes, before the path; without user:pass@
+    const typed = text
+      .slice(scheme0[0].length)
+      .replace(/^[/\\]*/, '')
+      .split(/[/\\?#]/)[0];
+    const host = typed.slice(typed.lastIndexOf('@') + 1);
+    let meant = '';
+    try {
+      meant = new URL(`${scheme}//${host}`).host; // normalised the same way (case, IDN, default port)
+    } catch {}
+    if (meant !== u.host)
+      return `"${text}" resolves to ${u.href}: host ${u.host || '(none)'}, not ${host || 'the one typed'}. Check the slashes after ${scheme0[0]}.`;
+    return '';
+  }
+  function showUrlOddity() {
+    const why = urlOddity(currentUrl());
+    $('url-warning').textContent = why ? `Check the URL: ${why}` : '';
+    $('url-warning').hidden = !why;
+  }
 
   // Served by `npm run demo`? Then the local echo server is one fetch away.
   async function detectLocal() {
@@ -282,6 +350,8 @@
     opt.textContent = `Local echo server (${new URL(local.ws).host})`;
     endpoint.value = 'local';
     $('url').value = local.ws;
+    showUrlOddity();
+    showCode(applied ?? readSettings());
     $('faults-note').textContent =
       'The local server breaks on request. Faults hit its WebSocket connections only; this page keeps working.';
     for (const b of document.querySelectorAll('[data-fault]')) b.disabled = false;
@@ -387,18 +457,32 @@
       else if (gaveUp) note = `Gave up after ${gaveUp} attempts: press Connect or Reconnect to revive it.`;
       else note = 'Closed. Press Connect.';
     }
-    $('state-note').textContent = note;
+    // connecting to a url that looks mistyped: that, not the server, is the likely trouble
+    const odd = s && s.state === 'connecting' && urlOddity(socketUrl);
+    $('state-note').textContent = odd ? `${note} Check the URL: this goes to ${s.url} (see above).` : note;
 
+    // The settings in force: the socket's, or before the first Connect the form's (what Connect
+    // will use). Edits not yet applied are pointed out rather than shown as if in force.
+    const form = readSettings();
+    const cfg = applied ?? form;
     const queued = s ? s.queued : 0;
-    const max = s && $('q-on').checked ? Number($('q-max').value) || 0 : 0;
+    const max = cfg.queue ? (cfg.queue.max ?? DEFAULTS.queueMax) : 0;
     $('queued').textContent = String(queued);
     $('buffered').textContent = fmtBytes(s ? s.bufferedAmount : 0);
     $('dropped').textContent = String(dropped);
     $('queue-bar').style.width = max ? `${Math.min(100, (100 * queued) / max)}%` : '0%';
-    $('queue-bar').classList.toggle('full', Boolean(max) && queued >= max);
-    $('queue-note').textContent = !$('q-on').checked
-      ? 'Queue off: sends while not open are dropped (drop reason "disabled").'
-      : `Up to ${max} messages wait while not open; they go out in order on the next open.`;
+    $('queue-bar').classList.toggle('full', Boolean(cfg.queue) && queued >= max);
+    $('queue-note').textContent =
+      (!cfg.queue
+        ? 'Queue off: sends while not open are dropped (drop reason "disabled").'
+        : `Up to ${max} message${max === 1 ? '' : 's'} wait while not open; they go out in order on the next open.`) +
+      (applied && !same(applied.queue, form.queue) ? ' (Your edits take effect on Apply.)' : '');
+
+    // The badge follows the checkbox at once; a change the socket does not run yet says so.
+    const hbText = (c) =>
+      c.heartbeat ? `every ${fmtMs(c.heartbeat.interval ?? DEFAULTS.heartbeatInterval)} of silence` : 'off';
+    const badge = $('hb-config');
+    badge.textContent = hbText(form) + (applied && !same(applied.heartbeat, form.heartbeat) ? ' · press Apply' : '');
 
     const state = s ? s.state : 'closed';
     $('btn-open').disabled = state !== 'closed' && currentUrl() === socketUrl;
@@ -436,23 +520,32 @@
     list.scrollTop = list.scrollHeight;
   }
 
-  // Heartbeat RTT over the last minute: a dot per pong, a dashed line per close.
+  // Heartbeat RTT of the latest pongs: one dot per pong, evenly spaced (at least
+  // DOT_GAP px apart, newest on the right) so each stays visible however long the
+  // interval; a dashed line where the connection closed between two pongs. The y
+  // scale fits the samples, down to 0.1 ms on a fast local connection.
+  const DOT_GAP = 10;
   const canvas = $('rtt-plot');
   function drawRtt() {
-    const now = Date.now();
-    rtts = rtts.filter((p) => now - p.t <= PLOT_MS);
-    cuts = cuts.filter((t) => now - t <= PLOT_MS);
+    // closes before the oldest pong no longer matter
+    cuts = cuts.filter((t) => t > (rtts[0]?.t ?? 0)).slice(-PLOT_MAX);
+    // for the demo test: the rtts (ms) and the dots drawn (CSS px)
+    canvas.dataset.rtts = JSON.stringify(rtts.map((p) => +p.rtt.toFixed(3)));
+    canvas.dataset.points = '[]';
 
-    const values = rtts.map((p) => p.rtt);
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    const pad = { l: 52, r: 12, t: 10, b: 20 };
+    const fit = Math.max(2, Math.floor((w - pad.l - pad.r) / DOT_GAP) + 1);
+    const shown = rtts.slice(-fit);
+    const values = shown.map((p) => p.rtt);
     const stat = (id, v) => ($(id).textContent = values.length ? fmtRtt(v) : '–');
     stat('rtt-last', values[values.length - 1]);
     stat('rtt-min', Math.min(...values));
     stat('rtt-avg', values.reduce((a, b) => a + b, 0) / (values.length || 1));
     stat('rtt-max', Math.max(...values));
 
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const h = canvas.clientHeight;
     if (!w || !h) return;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
@@ -462,9 +555,10 @@
     const color = (name) => css.getPropertyValue(name).trim();
     g.font = '11px system-ui, sans-serif';
 
-    const pad = { l: 46, r: 12, t: 10, b: 20 };
-    const top = niceCeil(Math.max(1, ...values) * 1.15);
-    const x = (t) => pad.l + (w - pad.l - pad.r) * (1 - (now - t) / PLOT_MS);
+    const top = niceCeil(Math.max(0, ...values) * 1.15);
+    // newest on the right edge, older ones step to the left
+    const step = (w - pad.l - pad.r) / (fit - 1);
+    const x = (i) => w - pad.r - (shown.length - 1 - i) * step;
     const y = (v) => h - pad.b - ((h - pad.t - pad.b) * v) / top;
 
     // grid and labels
@@ -478,24 +572,19 @@
       g.moveTo(pad.l, yy);
       g.lineTo(w - pad.r, yy);
       g.stroke();
-      g.fillText(fmtRtt(v), pad.l - 6, yy + 4);
+      if (values.length) g.fillText(v ? fmtRtt(v) : '0', pad.l - 6, yy + 4);
     }
     g.textAlign = 'left';
-    g.fillText('−60 s', pad.l, h - 5);
+    const oldest = shown[0];
+    g.fillText(
+      oldest
+        ? `${shown.length} pong${shown.length === 1 ? '' : 's'}, first ${fmtAgo(Date.now() - oldest.t)}`
+        : `up to ${fit} pongs`,
+      pad.l,
+      h - 5,
+    );
     g.textAlign = 'right';
-    g.fillText('now', w - pad.r, h - 5);
-
-    // connection losses
-    g.strokeStyle = color('--closing');
-    g.setLineDash([3, 3]);
-    for (const t of cuts) {
-      const xx = Math.round(x(t)) + 0.5;
-      g.beginPath();
-      g.moveTo(xx, pad.t);
-      g.lineTo(xx, h - pad.b);
-      g.stroke();
-    }
-    g.setLineDash([]);
+    g.fillText('latest', w - pad.r, h - 5);
 
     if (!values.length) {
       g.fillStyle = color('--muted');
@@ -507,22 +596,35 @@
       return;
     }
 
-    // the line breaks where the connection did
+    // closes between two pongs: a dashed line halfway, and the line breaks there
+    const brokenBefore = shown.map((p, i) => i > 0 && cuts.some((t) => t > shown[i - 1].t && t <= p.t));
+    g.strokeStyle = color('--closing');
+    g.setLineDash([3, 3]);
+    shown.forEach((_, i) => {
+      if (!brokenBefore[i]) return;
+      const xx = Math.round(x(i) - step / 2) + 0.5;
+      g.beginPath();
+      g.moveTo(xx, pad.t);
+      g.lineTo(xx, h - pad.b);
+      g.stroke();
+    });
+    g.setLineDash([]);
+
     g.strokeStyle = g.fillStyle = color('--open');
-    g.lineWidth = 2;
+    g.lineWidth = 1.5;
     g.lineJoin = 'round';
     g.beginPath();
-    rtts.forEach((p, i) => {
-      const prev = rtts[i - 1];
-      const broken = !prev || cuts.some((t) => t > prev.t && t < p.t);
-      broken ? g.moveTo(x(p.t), y(p.rtt)) : g.lineTo(x(p.t), y(p.rtt));
+    shown.forEach((p, i) => {
+      i === 0 || brokenBefore[i] ? g.moveTo(x(i), y(p.rtt)) : g.lineTo(x(i), y(p.rtt));
     });
     g.stroke();
-    for (const p of rtts) {
+    const points = shown.map((p, i) => [x(i), y(p.rtt)]);
+    for (const [px, py] of points) {
       g.beginPath();
-      g.arc(x(p.t), y(p.rtt), 2.5, 0, Math.PI * 2);
+      g.arc(px, py, 3, 0, Math.PI * 2);
       g.fill();
     }
+    canvas.dataset.points = JSON.stringify(points.map(([px, py]) => [Math.round(px), Math.round(py)]));
   }
   new ResizeObserver(() => drawRtt()).observe(canvas);
 
@@ -532,8 +634,10 @@
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}: ${typeof v === 'string' ? `'${v}'` : v}`)
         .join(', ')} }`;
+    // pinned: an unversioned CDN url would pick up the next major release unasked
+    const version = local?.version ?? VERSION;
     const lines = [
-      '<script src="https://unpkg.com/steadysocket"></script>',
+      `<script src="https://unpkg.com/steadysocket@${version}/dist/steadysocket.umd.min.js"></script>`,
       '<script>',
       `const socket = new steadysocket.SteadySocket('${currentUrl()}', undefined, {`,
     ];
@@ -541,12 +645,18 @@
     lines.push(`  reconnect: ${fmt(cfg.reconnect)},`);
     lines.push(`  queue: ${cfg.queue ? fmt(cfg.queue) : 'false'},`);
     if (cfg.heartbeat) {
+      lines.push("  binaryType: 'arraybuffer', // so isPong can read a binary frame at once");
       lines.push(`  heartbeat: ${fmt(cfg.heartbeat).slice(0, -2)},`);
-      lines.push("    // echo servers send 'ping' back; the local server answers 'pong'");
-      lines.push("    isPong: (data) => data === 'pong' || data === 'ping' },");
+      lines.push('    // a binary ping no typed text can be mistaken for: the demo server answers [9] with [10],');
+      lines.push('    // a plain echo server sends [9] back');
+      lines.push('    message: new Uint8Array([9]),');
+      lines.push(
+        '    isPong: (d) => d instanceof ArrayBuffer && d.byteLength === 1 && [9, 10].includes(new Uint8Array(d)[0]) },',
+      );
     }
     lines.push('});');
     lines.push("socket.addEventListener('reconnecting', (e) => console.log('retry', e.attempt, 'in', e.delay, 'ms'));");
+    lines.push("socket.addEventListener('pong', (e) => console.log('rtt', e.rtt, 'ms'));");
     lines.push("socket.channel('chat').on((msg) => console.log(msg.text));");
     lines.push("socket.channel('chat').send({ text: 'hi' });");
     lines.push('</script>');
@@ -571,19 +681,27 @@
   }
   function fmtRtt(ms) {
     if (!Number.isFinite(ms)) return '–';
-    return ms < 10 && !Number.isInteger(ms) ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+    // sub-ms digits where they mean something; whole ms from 10 ms up
+    return ms < 1 ? `${+ms.toFixed(2)} ms` : ms < 10 ? `${+ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  }
+  function fmtAgo(ms) {
+    return ms < 60_000 ? `${Math.round(ms / 1000)} s ago` : `${Math.round(ms / 60_000)} min ago`;
   }
   function fmtBytes(n) {
     return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(2)} MiB`;
   }
+  /** The smallest of 1, 2, 5 × 10^k (k ≥ −1) at or above v: the top of the RTT scale. */
   function niceCeil(v) {
-    const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
-    return steps.find((s) => s >= v) ?? Math.ceil(v);
+    if (!(v <= 1e6)) return Math.ceil(v) || 1;
+    for (let p = 0.1; ; p *= 10) for (const m of [1, 2, 5]) if (m * p >= v) return +(m * p).toPrecision(1);
   }
   function clock() {
     const d = new Date();
     const p = (n, w = 2) => String(n).padStart(w, '0');
     return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+  }
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
   }
   function sleep(ms) {
     return new Promise((r) => setTimeout(r, ms));
@@ -605,6 +723,10 @@
   $('chat-log').firstElementChild.className = 'empty';
   setState('closed');
   showCode(readSettings());
+  showUrlOddity();
+  // the badge and the queue note follow the form as it is edited
+  $('settings-form').addEventListener('input', () => tick());
+  $('settings-form').addEventListener('change', () => tick());
   setInterval(tick, 100);
   setInterval(drawRtt, 1000);
   tick();

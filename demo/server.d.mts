@@ -2,6 +2,8 @@
 
 export interface DemoStatus {
   demo: 'steadysocket';
+  /** package.json's version, read when the server started */
+  version: string;
   /** the echo endpoint, ws://127.0.0.1:<port>/ws */
   ws: string;
   /** open WebSocket connections passing through the proxy */

@@ -14,13 +14,15 @@
 //                               and everything sent is discarded; when it ends they
 //                               are destroyed (a stream that lost data cannot resume)
 //   POST /fault/heal            end stop/blackhole now
-//   GET  /status                JSON: { demo, ws, connections, stop, blackhole } (ms left)
+//   GET  /status                JSON: { demo, version, ws, connections, held, stop, blackhole }
+//                               (version: package.json's; stop, blackhole: ms left)
 //
-// The echo answers the text frame 'ping' with 'pong' (the default heartbeat)
-// and echoes every other frame as it came (text or binary).
+// The echo answers the demo's heartbeat ping, the one-byte binary frame [9],
+// with [10], and echoes every other frame as it came, text or binary: a text
+// 'ping' or 'pong' someone types is echoed like any other text.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -38,6 +40,9 @@ const files = {
   '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
   '/style.css': ['style.css', 'text/css; charset=utf-8'],
 };
+/** The heartbeat frames (demo/app.js): binary, so no typed text can be taken for one. */
+const PING = 9;
+const PONG = 10;
 const MAX_FAULT_MS = 120_000;
 const MAX_HEAD = 16 * 1024;
 
@@ -81,11 +86,14 @@ export function buildIfStale({ log = console.log } = {}) {
  * @returns {Promise<{ url: string, wsUrl: string, port: number, fault: object, close: () => Promise<void> }>}
  */
 export async function startDemoServer({ port = 0, fallback = false, log = () => {} } = {}) {
+  // read at start, so the page's snippet pins the version this checkout would publish
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
   // ── the echo server (private port) ──
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => {
-      if (!isBinary && data.length === 4 && data.toString() === 'ping') ws.send('pong');
+      if (isBinary && data.length === 1 && data[0] === PING) ws.send(Buffer.from([PONG]), { binary: true });
       else ws.send(data, { binary: isBinary });
     });
     ws.on('error', () => {});
@@ -212,6 +220,7 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
       const left = (f) => (f ? Math.max(0, f.until - Date.now()) : 0);
       return {
         demo: 'steadysocket',
+        version,
         ws: wsUrl,
         connections: wsPairs().length,
         held: held.size,

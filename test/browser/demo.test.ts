@@ -1,8 +1,11 @@
 // The demo (demo/): its server's own checks with Node's `ws`, then the page in
 // Chromium against the local server, the way a person uses it: connect, send,
-// see the echo, press fault buttons, watch it come back. Saves screenshots to
-// test-results/demo.png (1280 px) and test-results/demo-390.png.
-import { existsSync, mkdirSync } from 'node:fs';
+// see the echo, press fault buttons, watch it come back; and the page's own
+// promises: settings shown as configured, typed text never taken for a
+// heartbeat, every pong on the plot, mistyped urls called out, a pinned CDN url.
+// Saves screenshots to test-results/demo.png (1280 px), demo-390.png and
+// demo-rtt.png (the heartbeat card).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +16,8 @@ import { ARTIFACTS, launchBrowser, ROOT } from '../helpers/browser.js';
 import { deferred, sleep, until } from '../helpers/deferred.js';
 
 const RESULTS = join(ROOT, 'test-results');
+const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+const CDN = `https://unpkg.com/steadysocket@${VERSION}/dist/steadysocket.umd.min.js`;
 
 describe('demo server', () => {
   let srv: DemoServer;
@@ -29,12 +34,12 @@ describe('demo server', () => {
   function connect() {
     const ws = new WebSocket(srv.wsUrl);
     sockets.push(ws);
-    const messages: string[] = [];
+    const messages: string[] = []; // text as is, binary as "bin:<bytes>"
     const opened = deferred();
     const closed = deferred<number>();
     const failed = deferred<string>();
     ws.on('open', () => opened.resolve());
-    ws.on('message', (d) => messages.push(d.toString()));
+    ws.on('message', (d: Buffer, isBinary) => messages.push(isBinary ? `bin:${[...d].join(',')}` : d.toString()));
     ws.on('error', (e: NodeJS.ErrnoException) => failed.resolve(e.code ?? e.message));
     ws.on('close', (code) => closed.resolve(code));
     return { ws, messages, opened: opened.promise, closed: closed.promise, failed: failed.promise };
@@ -48,20 +53,36 @@ describe('demo server', () => {
     for (const f of ['app.js', 'style.css', 'dist/steadysocket.umd.min.js']) {
       expect((await fetch(srv.url + f)).status, f).toBe(200);
     }
-    expect(await (await fetch(`${srv.url}status`)).json()).toMatchObject({ demo: 'steadysocket', ws: srv.wsUrl });
+    expect(await (await fetch(`${srv.url}status`)).json()).toMatchObject({
+      demo: 'steadysocket',
+      version: VERSION, // the page pins its CDN snippet to it
+      ws: srv.wsUrl,
+    });
     expect((await fetch(`${srv.url}../package.json`)).status).toBe(404);
     expect((await fetch(`${srv.url}fault/drop`)).status).toBe(405);
     expect((await fetch(`${srv.url}fault/nope`, { method: 'POST' })).status).toBe(404);
   });
 
-  it("echoes frames and answers 'ping' with 'pong'", async () => {
+  it('echoes every frame as sent, text ping and pong included; answers the binary heartbeat [9] with [10]', async () => {
     const c = connect();
     await c.opened;
     c.ws.send('hello');
-    c.ws.send('ping');
+    c.ws.send('ping'); // typed text: echoed, never taken for a heartbeat
+    c.ws.send('pong');
+    c.ws.send(Buffer.from([9])); // the demo page's heartbeat ping
+    c.ws.send(Buffer.from([9, 9])); // not the ping: echoed
+    c.ws.send(Buffer.from([10]));
     c.ws.send('{"channel":"chat","data":{"text":"hi"}}');
-    await until(() => c.messages.length === 3, { message: 'three replies' });
-    expect(c.messages).toEqual(['hello', 'pong', '{"channel":"chat","data":{"text":"hi"}}']);
+    await until(() => c.messages.length === 7, { message: 'seven replies' });
+    expect(c.messages).toEqual([
+      'hello',
+      'ping',
+      'pong',
+      'bin:10',
+      'bin:9,9',
+      'bin:10',
+      '{"channel":"chat","data":{"text":"hi"}}',
+    ]);
   });
 
   it('drop kills WebSocket connections without a close frame', async () => {
@@ -199,6 +220,179 @@ describe('demo page in Chromium', () => {
     }
   });
 
+  const text = (page: Page, sel: string) => page.textContent(sel).then((t) => t ?? '');
+  const local = (page: Page) =>
+    page.waitForFunction(() => (document.getElementById('endpoint') as HTMLSelectElement).value === 'local');
+
+  it('shows the configured queue limit and a heartbeat badge that follows its box, before and after Connect', async () => {
+    const page = await open(srv.url);
+    try {
+      await local(page);
+      // Before any socket exists: what Connect will use (the form), not "Up to 0".
+      expect(await text(page, '#queue-note')).toContain('Up to 25 messages');
+      await page.fill('#q-max', '7');
+      expect(await text(page, '#queue-note')).toContain('Up to 7 messages');
+      await page.fill('#q-max', ''); // blank: the library's default
+      expect(await text(page, '#queue-note')).toContain('Up to 1000 messages');
+      await page.uncheck('#q-on');
+      expect(await text(page, '#queue-note')).toContain('Queue off');
+      await page.check('#q-on');
+      await page.fill('#q-max', '3');
+
+      // The badge agrees with the box at every step, before any socket exists…
+      expect(await page.isChecked('#hb-on')).toBe(true);
+      expect(await text(page, '#hb-config')).toBe('every 5 s of silence');
+      await page.uncheck('#hb-on');
+      expect(await text(page, '#hb-config')).toBe('off');
+      await page.check('#hb-on');
+      await page.fill('#hb-interval', '2000');
+      expect(await text(page, '#hb-config')).toBe('every 2 s of silence');
+
+      // …and while one runs: the limit it really has, and edits flagged until applied.
+      await page.click('#btn-open');
+      await waitState(page, 'open');
+      expect(await text(page, '#queue-note')).toMatch(/^Up to 3 messages wait/);
+      expect(await text(page, '#hb-config')).toBe('every 2 s of silence');
+      await page.fill('#q-max', '9');
+      expect(await text(page, '#queue-note')).toMatch(/^Up to 3 messages wait.*Apply/);
+      await page.uncheck('#hb-on');
+      expect(await text(page, '#hb-config')).toBe('off · press Apply');
+      await page.click('#btn-apply');
+      await waitState(page, 'open');
+      expect(await text(page, '#hb-config')).toBe('off');
+      expect(await text(page, '#queue-note')).toBe(
+        'Up to 9 messages wait while not open; they go out in order on the next open.',
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("echoes typed 'ping' and 'pong' like any text; plots every pong with sub-ms rtt, one visible dot each", async () => {
+    const page = await open(srv.url);
+    try {
+      await local(page);
+      await page.fill('#hb-interval', '150'); // a ping after 150 ms of silence
+      await page.fill('#hb-timeout', '5000');
+      await page.click('#btn-apply');
+      await page.click('#btn-open');
+      await waitState(page, 'open');
+
+      for (const word of ['ping', 'pong', 'ping']) {
+        const before = await count(page, 'message');
+        await page.fill('#send-text', word);
+        await page.click('#btn-send');
+        await page.waitForFunction((n) => document.querySelectorAll('#log li.t-message').length > n, before);
+        expect(await text(page, '#last-in')).toBe(word);
+      }
+      expect(await page.locator('#log li.t-message .detail').allTextContents()).toEqual(['ping', 'pong', 'ping']);
+
+      // Heartbeat pongs: never a `message`, each one a point on the plot.
+      await page.waitForFunction(() => document.querySelectorAll('#log li.t-pong').length >= 8, undefined, {
+        timeout: 15_000,
+      });
+      const plot = await page.evaluate(() => {
+        const c = document.getElementById('rtt-plot') as HTMLCanvasElement;
+        const pongs = document.querySelectorAll('#log li.t-pong').length;
+        const rtts = JSON.parse(c.dataset.rtts ?? '[]') as number[];
+        const points = JSON.parse(c.dataset.points ?? '[]') as [number, number][];
+        // the colour under each dot's centre, against the plot's background
+        const g = c.getContext('2d')!;
+        const k = c.width / c.clientWidth;
+        const px = ([x, y]: [number, number]) => [...g.getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data];
+        const open = getComputedStyle(document.body).getPropertyValue('--open').trim();
+        return { pongs, rtts, points, colours: points.map(px), open, w: c.clientWidth, h: c.clientHeight };
+      });
+      expect(plot.rtts.length).toBe(plot.pongs); // every pong is a sample
+      // and each of the latest samples a dot (the plot holds as many as fit 10 px apart: about 30 at this width)
+      expect(plot.points.length).toBeGreaterThanOrEqual(Math.min(plot.rtts.length, 25));
+      expect(plot.points.length).toBeLessThanOrEqual(plot.rtts.length);
+      // the dots are those rtts: a larger rtt is never drawn lower (y grows downwards; 1 px rounding)
+      const shown = plot.rtts.slice(-plot.points.length);
+      for (const [i, a] of shown.entries())
+        for (const [j, b] of shown.entries())
+          if (a > b) expect(plot.points[i]![1], `rtt ${a} vs ${b}`).toBeLessThanOrEqual(plot.points[j]![1] + 1);
+      // sub-ms precision: whole-ms rtts (the library's Date.now clock) would all be integers
+      expect(plot.rtts.some((r) => !Number.isInteger(r))).toBe(true);
+      for (const [i, [x, y]] of plot.points.entries()) {
+        expect(x).toBeGreaterThan(0);
+        expect(x).toBeLessThan(plot.w);
+        expect(y).toBeGreaterThanOrEqual(0);
+        expect(y).toBeLessThan(plot.h);
+        if (i) expect(x - plot.points[i - 1]![0], 'dots apart, not on top of each other').toBeGreaterThanOrEqual(8);
+      }
+      const [r, g, b] = plot.open.match(/[0-9a-f]{2}/gi)!.map((h) => Number.parseInt(h, 16));
+      for (const c of plot.colours) {
+        expect(c[3]).toBe(255); // something is drawn there…
+        expect(Math.abs(c[0]! - r!) + Math.abs(c[1]! - g!) + Math.abs(c[2]! - b!)).toBeLessThan(40); // …in the dot colour
+      }
+      // the scale fits the samples: on a 1-2-5 scale topped 15% above the largest rtt, that one
+      // fills at least ~35% of the plot's height, so its dot sits in the upper two thirds
+      const highest = Math.min(...plot.points.map((p) => p[1]));
+      expect(highest).toBeLessThan(plot.h * 0.65);
+      await page.locator('.hb').screenshot({ path: join(RESULTS, 'demo-rtt.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('says where a mistyped url really goes, before and while connecting', async () => {
+    const page = await open(srv.url);
+    try {
+      await local(page);
+      expect(await page.isHidden('#url-warning')).toBe(true); // the local endpoint is fine
+      const resolved = `ws://127.0.0.1:${srv.port}/http//oops`;
+
+      await page.fill('#url', 'http//oops'); // a missing ':'
+      await page.waitForSelector('#url-warning', { state: 'visible' });
+      expect(await text(page, '#url-warning')).toContain(resolved);
+      expect(await text(page, '#url-warning')).toContain('no ws:// or wss://');
+
+      await page.click('#btn-open');
+      await waitState(page, 'connecting');
+      await page.waitForFunction(
+        (u) => document.getElementById('state-note')?.textContent?.includes(`Check the URL: this goes to ${u}`),
+        resolved,
+      );
+      expect(await page.isVisible('#url-warning')).toBe(true);
+      expect(await page.locator('#log li.t-demo', { hasText: resolved }).count()).toBe(1);
+      await page.click('#btn-close');
+
+      // A scheme with no slashes on a page of the same scheme is relative too: the host is this one.
+      await page.fill('#url', 'http:oops');
+      expect(await text(page, '#url-warning')).toContain(`host 127.0.0.1:${srv.port}, not oops`);
+
+      // Urls that go where they say: no warning (only typed, nothing connects).
+      for (const ok of [
+        srv.wsUrl,
+        'wss://echo.websocket.org',
+        'ws:/example.com/x',
+        'http://LOCALHOST:80/ws',
+        'wss://bücher.example/',
+      ]) {
+        await page.fill('#url', ok);
+        expect(await page.isHidden('#url-warning'), ok).toBe(true);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it(`pins the snippet's CDN url to the package version (${VERSION})`, async () => {
+    const page = await open(srv.url);
+    try {
+      await local(page);
+      const code = await text(page, '#code');
+      expect(code).toContain(`<script src="${CDN}"></script>`);
+      expect(code.match(/\b(?:https?|wss?):\/\/[^\s"'<>]+/g)).toEqual([CDN, srv.wsUrl]); // no other (unpinned) url
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('fits a 390 px phone screen', async () => {
     const page = await open(srv.url, 390, 844);
     try {
@@ -223,6 +417,8 @@ describe('demo page in Chromium', () => {
       expect(await page.isDisabled('#fault-drop')).toBe(true);
       expect(await page.isDisabled('#endpoint option[value="local"]')).toBe(true);
       expect(await state(page)).toBe('closed');
+      // without the demo server the snippet still pins the version (app.js's own constant)
+      expect(await page.textContent('#code')).toContain(`<script src="${CDN}"></script>`);
       expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
