@@ -69,7 +69,12 @@ export interface InvalidEvent extends Event {
   /** the payload as it arrived */
   readonly data: unknown;
   /** what the schema found wrong */
-  readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<unknown> | undefined }>;
+  readonly issues: ReadonlyArray<{
+    /** what is wrong */
+    readonly message: string;
+    /** where, from the payload's root */
+    readonly path?: ReadonlyArray<unknown> | undefined;
+  }>;
 }
 
 /** Every event a SteadySocket dispatches, by type. */

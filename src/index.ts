@@ -4,7 +4,7 @@ export type { InferInput, InferOutput, RequestOptions, SchemaChannels, SteadySoc
 export type { MessagesOptions } from './iterate';
 export type { FrameSource, SubscribeOptions } from './subscribe';
 export type { WaitOptions } from './wait';
-export type { ChannelMap, TypedListener } from './socket';
+export type { ChannelMap, SteadySocket as CoreSocket, TypedListener } from './socket';
 export type { Listener, ListenerOptions } from './target';
 export type { Channel, ChannelCodec, Envelope } from './channels';
 export { jsonEnvelope } from './channels';
@@ -27,6 +27,7 @@ export type {
   BinaryType,
   CloseInfo,
   CoreOptions,
+  Resolved as ResolvedOptions,
   QueueSettings,
   ReconnectOptions,
   WebSocketConstructor,

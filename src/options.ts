@@ -152,19 +152,53 @@ export interface CoreOptions {
 
 /** Options after defaults and validation. */
 export interface Resolved {
+  /** the WebSocket implementation in use */
   WebSocket: WebSocketConstructor;
+  /** as the option */
   binaryType: BinaryType;
+  /** as the option */
   connectTimeout: number;
+  /** as the option */
   startClosed: boolean;
-  reconnect: { [K in Exclude<keyof ReconnectOptions, 'shouldReconnect'>]-?: number } & {
+  /** every reconnect setting, defaults filled in (see {@link ReconnectOptions}) */
+  reconnect: {
+    /** see {@link ReconnectOptions} */
+    minDelay: number;
+    /** see {@link ReconnectOptions} */
+    maxDelay: number;
+    /** see {@link ReconnectOptions} */
+    factor: number;
+    /** see {@link ReconnectOptions} */
+    jitter: number;
+    /** see {@link ReconnectOptions} */
+    maxRetries: number;
+    /** see {@link ReconnectOptions} */
+    minUptime: number;
+    /** see {@link ReconnectOptions} */
     shouldReconnect: ReconnectOptions['shouldReconnect'];
   };
+  /** false for `reconnect: false` */
   reconnecting: boolean;
-  queue: { max: number; maxBytes: number; overflow: Overflow; ttl: number } | undefined;
+  /** every queue setting, defaults filled in; undefined for `queue: false` (see {@link QueueSettings}) */
+  queue:
+    | {
+        /** see {@link QueueSettings} */
+        max: number;
+        /** see {@link QueueSettings} */
+        maxBytes: number;
+        /** see {@link QueueSettings} */
+        overflow: Overflow;
+        /** see {@link QueueSettings} */
+        ttl: number;
+      }
+    | undefined;
   /** `true`: the browser's window and document, looked up when the socket starts */
   network: boolean | NetworkTarget;
+  /** as the option */
   beforeOpen: CoreOptions['beforeOpen'];
+  /** as the option */
   random: () => number;
+  /** as the option */
   now: () => number;
   /** the features' own options, resolved by their normalisers */
   [feature: string]: unknown;

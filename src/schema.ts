@@ -9,21 +9,49 @@ export interface Issue {
   /** what is wrong */
   readonly message: string;
   /** where: keys (or `{ key }` segments) from the payload's root */
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  readonly path?:
+    | ReadonlyArray<
+        | PropertyKey
+        | {
+            /** one step of the path */
+            readonly key: PropertyKey;
+          }
+      >
+    | undefined;
 }
 
 /** A validator's answer: the (possibly transformed) value, or the issues. */
 export type Result<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<Issue> };
+  | {
+      /** the payload as the schema gives it (its output) */
+      readonly value: Output;
+      /** absent on success */
+      readonly issues?: undefined;
+    }
+  | {
+      /** what is wrong */
+      readonly issues: ReadonlyArray<Issue>;
+    };
 
 /** A Standard Schema v1: anything with `['~standard'].validate`. */
 export interface Schema<Input = unknown, Output = Input> {
+  /** the Standard Schema v1 interface */
   readonly '~standard': {
+    /** the spec's version: 1 */
     readonly version: 1;
+    /** the library that made the schema */
     readonly vendor: string;
+    /** check a value: its output, or the issues (may return a promise) */
     readonly validate: (value: unknown) => Result<Output> | Promise<Result<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** the types, for inference only */
+    readonly types?:
+      | {
+          /** what the schema accepts */
+          readonly input: Input;
+          /** what it gives */
+          readonly output: Output;
+        }
+      | undefined;
   };
 }
 
