@@ -33,13 +33,13 @@ export default [
     input,
     external,
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'steadysocket-[name].mjs' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'steadysocket.internal-[name].mjs' },
       {
         dir: 'dist',
         format: 'cjs',
         exports: 'named',
         entryFileNames: '[name].cjs',
-        chunkFileNames: 'steadysocket-[name].cjs',
+        chunkFileNames: 'steadysocket.internal-[name].cjs',
       },
     ],
     plugins: [ts()],
@@ -60,7 +60,7 @@ export default [
   ...['d.ts', 'd.cts'].map((ext) => ({
     input,
     external,
-    output: { dir: 'dist', format: 'es', entryFileNames: `[name].${ext}`, chunkFileNames: `steadysocket-[name].${ext}` },
+    output: { dir: 'dist', format: 'es', entryFileNames: `[name].${ext}`, chunkFileNames: `steadysocket.internal-[name].${ext}` },
     plugins: [dts()],
   })),
 ];

@@ -1,6 +1,7 @@
 // What the registry would get: the packed file list, publint's and
 // arethetypeswrong's verdicts on it.
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +22,12 @@ afterAll(() => {
 
 describe('npm pack', () => {
   it('holds only dist files, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+    // (<entry>/package.json: the stubs that let node10-style resolution find steadysocket/<entry>)
     const extra = packed.files.filter(
-      (f) => !/^dist\/[^/]+$/.test(f) && !['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f),
+      (f) =>
+        !/^dist\/[^/]+$/.test(f) &&
+        !/^(core|shared|react|vue)\/package\.json$/.test(f) &&
+        !['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].includes(f),
     );
     expect(extra, 'files that should not be published').toEqual([]);
   });
@@ -34,9 +39,24 @@ describe('npm pack', () => {
   });
 
   it('holds every file package.json points at, and no dist file nothing points at', () => {
-    const wanted = new Set(targets(readPkg()).map((t) => t.file.replace(/^\.\//, '')));
-    for (const f of wanted) expect(packed.files, `${f} is named in package.json but not packed`).toContain(f);
-    const orphans = packed.files.filter((f) => f.startsWith('dist/') && !wanted.has(f));
+    const named = targets(readPkg()).map((t) => t.file.replace(/^\.\//, ''));
+    for (const f of named) expect(packed.files, `${f} is named in package.json but not packed`).toContain(f);
+    // and what those files import (the chunks the entries share), followed to the end
+    const wanted = new Set<string>();
+    const follow = (f: string) => {
+      if (wanted.has(f) || !existsSync(join(ROOT, f))) return;
+      wanted.add(f);
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      for (const m of text.matchAll(/(?:from|require\(|import\()\s*['"](\.\/[^'"]+)['"]/g)) {
+        let dep = posix.join(posix.dirname(f), m[1]!);
+        // a declaration file names the .js/.cjs/.mjs it describes
+        if (/\.d\.c?ts$/.test(f)) dep = dep.replace(/\.(c|m)?js$/, (_, k) => (k === 'c' ? '.d.cts' : '.d.ts'));
+        follow(dep);
+      }
+    };
+    for (const f of named) follow(f);
+    // the entries' script-tag builds are fetched by url (a CDN), not resolved through package.json
+    const orphans = packed.files.filter((f) => f.startsWith('dist/') && !wanted.has(f) && !/\.umd\.min\.js$/.test(f));
     expect(orphans, 'dist files no entry point names (source maps, chunks, stale builds?)').toEqual([]);
   });
 });
