@@ -46,7 +46,7 @@ export class Inbox<V> implements AsyncIterableIterator<V> {
     const onAbort = () => {
       // an abort ends the loop at once: what was buffered is not delivered
       this._buf = [];
-      this._finish(signal!.reason ?? failure('AbortError', 'messages() was aborted'));
+      this._finish(signal!.reason !== undefined ? signal!.reason : failure('AbortError', 'messages() was aborted'));
     };
     const stop = listen((v) => this._push(v));
     socket.addEventListener('statechange', onState);

@@ -26,7 +26,7 @@ interface Watched {
 
 /**
  * Run a wait on `socket`: `start(done)` begins it and may return its own cleanup. The wait
- * ends at the first of `done(err?, value?)`, `timeout`, `signal` and the socket entering
+ * ends at the first of `done(err?, value?)` (an `err` other than undefined rejects), `timeout`, `signal` and the socket entering
  * `closed` (an Error named `'ClosedError'`); then every timer and listener of it is released.
  * Bad options reject with a TypeError or RangeError naming them.
  */
@@ -51,7 +51,8 @@ export const wait = <V>(
       );
     if (signal !== undefined && typeof signal?.addEventListener !== 'function')
       return reject(new TypeError(`SteadySocket: ${what} signal must be an AbortSignal`));
-    const aborted = () => signal!.reason ?? failure('AbortError', `${what} was aborted`);
+    // the signal's reason, whatever it is (0 and null too, as fetch does); an AbortError without one
+    const aborted = () => (signal!.reason !== undefined ? signal!.reason : failure('AbortError', `${what} was aborted`));
     if (signal?.aborted) return reject(aborted());
     let over = false;
     let cleanup: (() => void) | undefined | void;
@@ -66,7 +67,8 @@ export const wait = <V>(
       signal?.removeEventListener('abort', onAbort);
       socket.removeEventListener('statechange', onState);
       cleanup?.();
-      err ? reject(err) : resolve(value as V);
+      // any error, falsy ones included (abort(0)), rejects; only done() / done(undefined, value) resolves
+      err !== undefined ? reject(err) : resolve(value as V);
     }
     if (timeout !== undefined && timeout < Infinity)
       timer = setTimeout(() => done(failure('TimeoutError', `${what} timed out after ${timeout} ms`)), timeout);

@@ -85,6 +85,19 @@ describe('ready()', () => {
     expect(bad.s[0] === 'err' && bad.s[1]).toBe('RangeError');
   });
 
+  it('an abort with a falsy reason (0, null) still rejects, with that reason', async () => {
+    const s = make({ startClosed: true });
+    for (const reason of [0, null, '', false]) {
+      const ctrl = new AbortController();
+      const r = s.ready({ signal: ctrl.signal });
+      const q = s.channel('x').request(1, { signal: ctrl.signal });
+      ctrl.abort(reason);
+      await expect(r).rejects.toBe(reason);
+      await expect(q).rejects.toBe(reason);
+    }
+    s.close();
+  });
+
   it('a giveup rejects with ClosedError', async () => {
     const s = make({ reconnect: { maxRetries: 0 } });
     const r = watch(s.ready());
