@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { events, figure, pageUntil, waitEvents } from '../helpers/browser.js';
-import { sleep } from '../helpers/deferred.js';
+import { now, sleep } from '../helpers/deferred.js';
 import type { FaultServer } from '../helpers/fault-server.js';
 import { useTabs } from '../helpers/tabs.js';
 
@@ -84,4 +84,77 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     }
     expect(srv.connections).toBe(1);
   });
+
+  // the leader's tab goes away in each way a tab can; another connects, and only one connection stays
+  const takeovers: Record<string, number[]> = {};
+  const ways = {
+    'closed with beforeunload': (p: Page) => p.close({ runBeforeUnload: true }),
+    'closed without unload handlers': (p: Page) => p.close(),
+    crashed: async (p: Page) => {
+      const cdp = await p.context().newCDPSession(p);
+      const crashed = new Promise((resolve) => p.once('crash', resolve));
+      // the call never answers: the renderer it runs in dies
+      void cdp.send('Page.crash').catch(() => {});
+      await crashed;
+    },
+    navigated: (p: Page) => p.goto('about:blank'),
+    // headless Chromium ignores CDP Page.setWebLifecycleState (no freeze event, nothing frozen),
+    // so the page gets the events a freeze (and the later resume) would give it
+    frozen: (p: Page) => p.evaluate(() => void document.dispatchEvent(new Event('freeze'))),
+    'hidden into the back/forward cache': (p: Page) =>
+      p.evaluate(() => void dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))),
+  } as const;
+  for (const [way, end] of Object.entries(ways)) {
+    it(`the leader tab ${way}: another tab takes over within about a second`, async () => {
+      const ctx = await t.context();
+      const tabs = await ctx.tabs(3);
+      const srv = await t.server();
+      await make(tabs, srv.url);
+      for (const p of tabs) await waitEvents(p, 's', 'open');
+      const leader = await leaderOf(tabs);
+      const rest = tabs.filter((p) => p !== leader);
+      const t0 = now();
+      await end(leader);
+      for (const p of rest) await waitEvents(p, 's', 'open', 2, 5000);
+      const opened = await Promise.all(rest.map(async (p) => (await events(p)).filter((r) => r.type === 'open')[1]!.t));
+      const ms = Math.min(...opened) - t0;
+      (takeovers[way] ??= []).push(ms);
+      figure(`shared: takeover after the leader tab ${way}: ${ms.toFixed(0)} ms (open in the new leader's tabs)`);
+      expect(ms).toBeLessThan(3000);
+      const next = await leaderOf(rest);
+      expect(await next.evaluate(() => __lead.s)).toEqual([true]);
+      // one live connection after the handover: the old one is gone
+      expect(srv.connections).toBe(2);
+      await live(srv, 1);
+      // every remaining tab saw the old connection close, then the new one open, and nothing dropped
+      for (const p of rest) {
+        const log = await events(p);
+        expect(log.filter((r) => ['open', 'close', 'drop'].includes(r.type)).map((r) => r.type)).toEqual(['open', 'close', 'open']);
+        expect(log.filter((r) => r.type === 'statechange').map((r) => r.to)).toEqual(['open', 'connecting', 'open']);
+      }
+      // and the new connection works both ways for every tab
+      srv.send('after');
+      for (const p of rest) await pageUntil(p, () => __t.log('s').at(-1)?.data === 'after', undefined, { what: "'after'" });
+      await rest[0]!.evaluate(() => __t.sockets.s.send('from-follower-or-leader'));
+      await rest[1]!.evaluate(() => __t.sockets.s.send('from-the-other'));
+      const deadline = Date.now() + 3000;
+      while (srv.received.length < 2 && Date.now() < deadline) await sleep(10);
+      expect(srv.received.map((r) => [r.conn, r.data]).sort()).toEqual([
+        [2, 'from-follower-or-leader'],
+        [2, 'from-the-other'],
+      ]);
+      if (way === 'frozen' || way.startsWith('hidden')) {
+        // back: the old leader rejoins as a follower of the new connection
+        await leader.evaluate((frozen) => {
+          if (frozen) document.dispatchEvent(new Event('resume'));
+          else dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+        }, way === 'frozen');
+        await waitEvents(leader, 's', 'open', 2, 5000);
+        expect(await leader.evaluate(() => [__t.sockets.s.leader, __lead.s])).toEqual([false, [true, false]]);
+        srv.send('back');
+        await pageUntil(leader, () => __t.log('s').at(-1)?.data === 'back', undefined, { what: "'back'" });
+        expect(srv.connections).toBe(2);
+      }
+    });
+  }
 });
