@@ -157,4 +157,116 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
       }
     });
   }
+
+  it("a follower's close() leaves the others up; the leader's moves the lead; the last one closes the connection", async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(3);
+    const srv = await t.server();
+    const listening = (p: Page) =>
+      p.evaluate(() => Object.entries(__t.listeners().byType).filter(([, n]) => n > 0));
+    const before = await Promise.all(tabs.map(listening));
+    await make(tabs, srv.url);
+    for (const p of tabs) await waitEvents(p, 's', 'open');
+    const leader = await leaderOf(tabs);
+    const [f1, f2] = tabs.filter((p) => p !== leader) as [Page, Page];
+    expect(await f1.evaluate(() => __t.listeners().byType)).toMatchObject({ pagehide: 1, pageshow: 1, freeze: 1, resume: 1 });
+
+    // a follower sends, then closes: what it sent before close() goes out, its handle ends
+    await f1.evaluate(() => {
+      for (let i = 0; i < 20; i++) __t.sockets.s.send(`f1:${i}`);
+      __t.sockets.s.close(1000, 'bye');
+    });
+    await waitEvents(f1, 's', 'close');
+    const f1log = await events(f1);
+    expect(f1log.at(-1)).toMatchObject({ type: 'close', code: 1000, reason: 'bye', wasClean: true, state: 'closed' });
+    expect(f1log.filter((r) => r.type === 'drop')).toEqual([]);
+    await sleep(200);
+    expect(srv.received.map((r) => r.data)).toEqual(Array.from({ length: 20 }, (_, i) => `f1:${i}`));
+    expect([srv.connections, srv.live]).toEqual([1, 1]);
+    srv.send('still');
+    for (const p of [leader, f2]) await pageUntil(p, () => __t.log('s').at(-1)?.data === 'still', undefined, { what: "'still'" });
+    expect(await count(f1, 'message')).toBe(0);
+
+    // the leader's close(): its handle ends, the lead moves to the tab that still holds one
+    await leader.evaluate(() => __t.sockets.s.close(4000, 'leader done'));
+    await waitEvents(leader, 's', 'close');
+    expect((await events(leader)).at(-1)).toMatchObject({ type: 'close', code: 4000, reason: 'leader done', state: 'closed' });
+    await waitEvents(f2, 's', 'open', 2);
+    expect(await f2.evaluate(() => [__t.sockets.s.leader, __lead.s])).toEqual([true, [true]]);
+    expect(await leader.evaluate(() => [__t.sockets.s.leader, __lead.s])).toEqual([false, [true, false]]);
+    expect(srv.handshakes[0]!.closeCode).toBe(4000);
+    await live(srv, 1);
+    expect(srv.connections).toBe(2);
+
+    // the last handle's close() closes the connection, and leaves nothing running in any tab
+    await f2.evaluate(() => __t.sockets.s.close());
+    await waitEvents(f2, 's', 'close', 2);
+    await live(srv, 0);
+    await sleep(100);
+    expect(srv.connections).toBe(2);
+    for (const [i, p] of tabs.entries()) {
+      await pageUntil(p, () => __t.timers().live === 0, undefined, { what: 'no live timers' });
+      expect(await listening(p)).toEqual(before[i]);
+      expect(await p.evaluate(() => [__t.sockets.s.state, __t.errors])).toEqual(['closed', []]);
+    }
+
+    // and open() again in any tab brings it back
+    await f1.evaluate(() => __t.sockets.s.open());
+    await waitEvents(f1, 's', 'open', 1);
+    expect(await f1.evaluate(() => __t.sockets.s.leader)).toBe(true);
+    expect(srv.connections).toBe(3);
+  });
+
+  it('different keys get different connections; the same key in one tab shares (ESM build)', async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(2, 'esm');
+    const srv = await t.server();
+    await make(tabs, `${srv.url}/a`, undefined, 'a');
+    await make(tabs, `${srv.url}/b`, undefined, 'b');
+    await make(tabs, `${srv.url}/b`, { key: 'k' }, 'k');
+    // a second handle of key k in the first tab
+    await tabs[0]!.evaluate((u) => void __mk('k2', u, undefined, { key: 'k' }), `${srv.url}/other`);
+    for (const p of tabs) for (const n of ['a', 'b', 'k']) await waitEvents(p, n, 'open');
+    await waitEvents(tabs[0]!, 'k2', 'open');
+    await sleep(100);
+    expect(srv.handshakes.map((h) => h.path).sort()).toEqual(['/a', '/b', '/b']);
+    expect(srv.live).toBe(3);
+    for (const n of ['a', 'b']) await leaderOf(tabs, n);
+    const k = await Promise.all([
+      ...tabs.map((p) => p.evaluate(() => __t.sockets.k.leader)),
+      tabs[0]!.evaluate(() => __t.sockets.k2.leader),
+    ]);
+    expect(k.filter(Boolean).length).toBe(1);
+    // a frame on /a reaches the a handles only
+    srv.clients.forEach((ws, i) => ws.send(`hello ${srv.handshakes[i]?.path}`));
+    await pageUntil(tabs[1]!, () => __t.count('k', 'message') === 1, undefined, { what: 'k message' });
+    await sleep(100);
+    for (const p of tabs) {
+      expect(await p.evaluate(() => __t.log('a').filter((r) => r.type === 'message').map((r) => r.data))).toEqual(['hello /a']);
+    }
+  });
+
+  it('without Web Locks or BroadcastChannel it is a plain per-tab SteadySocket', async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(2, 'bare');
+    const srv = await t.server({ echo: true });
+    await make(tabs, srv.url);
+    for (const p of tabs) await waitEvents(p, 's', 'open');
+    expect(srv.connections).toBe(2);
+    expect(await leaders(tabs)).toEqual([true, true]);
+    await tabs[0]!.evaluate(() => __t.sockets.s.send('only mine'));
+    await waitEvents(tabs[0]!, 's', 'message');
+    await sleep(100);
+    expect(await count(tabs[1]!, 'message')).toBe(0);
+    // a function url still needs a key, as where sharing works
+    expect(await tabs[0]!.evaluate(() => {
+      try {
+        new steadysocketShared.SharedSteadySocket(() => 'ws://127.0.0.1:1');
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    })).toMatch(/^TypeError: .*'key'/);
+    for (const p of tabs) await p.evaluate(() => __t.sockets.s.close());
+    await live(srv, 0);
+  });
 });
