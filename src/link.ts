@@ -325,15 +325,28 @@ export class Link {
     queueMicrotask(() => this._fire(vs, code ?? 1005, reason ?? '', true));
   }
 
+  /** The real connection (or attempt) closed; over for good, the handle ends as the real socket did. */
   private _closed(vs: Virtual, m: Message<'close'>): void {
-    this._giving = m.end === 'giveup';
+    const end = m.end;
+    this._giving = end === 'giveup';
     try {
       this._fire(vs, m.code, m.reason, m.wasClean);
-      const h = this._handle;
-      if (this._giving && h?.state === 'closed') this._emit(event('giveup', { attempts: m.attempts ?? 0 }));
+      // after the close event and the queue's drops, as in the real socket: frames the hub has not
+      // sent (refused, or not answered yet: it will refuse them) can't go anywhere now
+      if (end && this._handle?.state === 'closed') {
+        this._dropAll(end);
+        if (end === 'giveup') this._emit(event('giveup', { attempts: m.attempts ?? 0 }));
+      }
     } finally {
       this._giving = false;
     }
+  }
+
+  private _dropAll(reason: DropReason): void {
+    const left = [...this._pending.map((p) => p[1]), ...this._retry];
+    this._pending = [];
+    this._retry = [];
+    for (const d of left) this._drop(d, reason);
   }
 
   private _fire(vs: Virtual, code: number, reason: string, wasClean: boolean): void {
@@ -387,10 +400,7 @@ export class Link {
     this._up!.close();
     this._down = this._up = undefined;
     this._open = false;
-    const left = [...this._pending.map((p) => p[1]), ...this._retry];
-    this._pending = [];
-    this._retry = [];
-    for (const d of left) this._drop(d, 'closed');
+    this._dropAll('closed');
   }
 
   /** Page life cycle: a frozen or hidden (back/forward cache) page holds nothing and waits for nothing. */
