@@ -456,4 +456,50 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
       if (how.startsWith('reconnect')) expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
     });
   }
+
+  it('a tab posting garbage, another version or a flood on the relay channels crashes no one', async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(3);
+    const srv = await t.server({ echo: true });
+    const warnings: string[] = [];
+    for (const p of tabs.slice(0, 2)) p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await make(tabs.slice(0, 2), srv.url, { key: 'k' });
+    for (const p of tabs.slice(0, 2)) await waitEvents(p, 's', 'open');
+    const [a, b] = tabs as [Page, Page, Page];
+    const rogue = tabs[2]!;
+    // the third tab floods both channels: junk, another protocol version, well-formed hellos,
+    // frames for a leader that does not exist, while the server streams to the two real tabs
+    const posted = await rogue.evaluate(() => {
+      const down = new BroadcastChannel('steadysocket/shared v1 k down');
+      const up = new BroadcastChannel('steadysocket/shared v1 k up');
+      const junk: unknown[] = [null, 1, 'x', [], {}, { v: 1 }, { v: 1, t: 'msg' }, { v: 2, t: 'msg', e: 1, g: 1, d: 'x' },
+        { v: 1, t: 'close', e: 'x' }, { v: 1, t: 'send', f: 'r', n: 1, e: -1, g: 1, d: 'never' }, new ArrayBuffer(8)];
+      let n = 0;
+      for (let i = 0; i < 5000; i++) {
+        const m = junk[i % junk.length];
+        down.postMessage(m);
+        up.postMessage(m);
+        n += 2;
+      }
+      for (let i = 0; i < 2000; i++) up.postMessage({ v: 1, t: 'hello', f: `rogue${i}` });
+      return n + 2000;
+    });
+    for (let i = 0; i < 50; i++) srv.send(`s${i}`);
+    await a.evaluate(() => __t.sockets.s.send('from-a'));
+    await b.evaluate(() => __t.sockets.s.send('from-b'));
+    for (const p of [a, b])
+      await pageUntil(p, () => __t.count('s', 'message') >= 52, undefined, { what: '52 messages', timeout: 10_000 });
+    for (const p of [a, b]) {
+      const got = await messages(p);
+      expect(got.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `s${i}`));
+      expect(got.slice(50).sort()).toEqual(['from-a', 'from-b']);
+      expect(await p.evaluate(() => [__t.sockets.s.state, __t.errors, __t.count('s', 'close'), __t.count('s', 'error')])).toEqual(['open', [], 0, 0]);
+    }
+    expect(srv.received.map((r) => r.data).sort()).toEqual(['from-a', 'from-b']);
+    expect([srv.connections, srv.live]).toEqual([1, 1]);
+    // reported once per handle, not per message
+    expect(warnings.length).toBe(2);
+    expect(warnings.every((w) => w.includes('protocol version 1'))).toBe(true);
+    figure(`shared: ${posted} rogue relay messages ignored; both tabs kept every frame`);
+  });
 });
