@@ -58,6 +58,26 @@ const canShare = (): boolean => {
   );
 };
 
+/**
+ * `close()`/`reconnect()` arguments as the native socket converts and checks them (WebIDL
+ * `[Clamp] unsigned short` code, USVString reason): the same rules as SteadySocket's own check,
+ * which is not exported (see the report: a hook worth exporting).
+ */
+const checkClose = (code?: unknown, reason?: unknown): [number | undefined, string | undefined] => {
+  let c: number | undefined;
+  if (code !== undefined) {
+    const x = Math.min(65535, Math.max(0, +(code as number) || 0));
+    c = Math.round(x);
+    if (c - x === 0.5 && c % 2) c--;
+    if (c !== 1000 && !(c >= 3000 && c <= 4999))
+      throw syntaxError(`close code must be 1000 or 3000-4999, got ${c}`, 'InvalidAccessError');
+  }
+  const text = reason === undefined ? reason : `${reason as string}`;
+  const r = (text as { toWellFormed?: () => string } | undefined)?.toWellFormed?.() ?? text;
+  if (r !== undefined && byteLength(r) > 123) throw syntaxError('close reason is over 123 bytes');
+  return [c, r];
+};
+
 const base = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
 
 /**
@@ -76,7 +96,7 @@ const base = () => (globalThis as { document?: { baseURI?: string } }).document?
  * socket.onmessage = (e) => show(e.data); // in every tab
  */
 export class SharedSteadySocket<Channels extends object = ChannelMap> extends SteadySocket<Channels> {
-  private _link: Link | undefined;
+  private _shared: Link | undefined;
 
   /**
    * @param url as for SteadySocket; a function url needs the `key` option.
@@ -124,18 +144,18 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
           }
         : rest,
     );
-    this._link = link;
+    this._shared = link;
     link?.bind(this as unknown as SteadySocket<object>);
   }
 
   /** Whether this handle holds the shared connection (always true where sharing is not available). */
   get leader(): boolean {
-    return this._link ? this._link.leader : true;
+    return this._shared ? this._shared.leader : true;
   }
 
   /** The shared connection's retry count, as the leader last reported it. */
   override get retryCount(): number {
-    return this._link ? this._link.retries : super.retryCount;
+    return this._shared ? this._shared.retries : super.retryCount;
   }
 
   /**
@@ -143,10 +163,8 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
    * closed handle, or where sharing is not available, it works as SteadySocket's.
    */
   override reconnect(code?: number, reason?: string): void {
-    if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999 && Number.isInteger(code)))
-      throw syntaxError(`close code must be 1000 or 3000-4999, got ${code}`, 'InvalidAccessError');
-    if (reason !== undefined && byteLength(reason) > 123) throw syntaxError('close reason is over 123 bytes');
+    [code, reason] = checkClose(code, reason);
     const s = this.state;
-    if (s === 'closed' || s === 'closing' || !this._link?.reconnect(code, reason)) super.reconnect(code, reason);
+    if (s === 'closed' || s === 'closing' || !this._shared?.reconnect(code, reason)) super.reconnect(code, reason);
   }
 }
