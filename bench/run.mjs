@@ -446,10 +446,14 @@ if (R.shared) {
           ['relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms', fmt(r.pacedExtraMedianMs, 2)],
           ['relay: extra latency per message in a follower tab, p95 ms', fmt(r.pacedExtraP95Ms, 2)],
           ['relay: burst of 20,000 × 32 B, follower time / leader time', `${fmt(r.burstRatio, 3)}×`],
+          [
+            'renderer CPU per message: plain per-tab socket / leader tab / follower tab, µs',
+            `${fmt(r.cpuUsPerMsg.plain, 1)} / **${fmt(r.cpuUsPerMsg.leader, 1)}** / **${fmt(r.cpuUsPerMsg.follower, 1)}**`,
+          ],
         ],
       ),
       '',
-      `Three tabs (pages of one browser context) share one connection to a local \`ws\` server; the leader tab is closed (\`page.close()\`) or its renderer crashed (CDP \`Page.crash\`); the time runs from that moment to the first \`open\` of the new connection in a remaining tab (page clocks: \`performance.timeOrigin + now()\`), over ${sh.handover.close.runs.length} rounds. Relay: two tabs; the server sends 500 messages 2 ms apart, and the follower's arrival time of each minus the leader tab's is the relay's cost; then a burst of 20,000 messages, timed to the last arrival in each tab.`,
+      `Three tabs (pages of one browser context) share one connection to a local \`ws\` server; the leader tab is closed (\`page.close()\`) or its renderer crashed (CDP \`Page.crash\`); the time runs from that moment to the first \`open\` of the new connection in a remaining tab (page clocks: \`performance.timeOrigin + now()\`), over ${sh.handover.close.runs.length} rounds. Relay: two tabs; the server sends 500 messages 2 ms apart, and the follower's arrival time of each minus the leader tab's is the relay's cost; then a burst of 20,000 messages, timed to the last arrival in each tab, with each renderer's main-thread CPU time per message (CDP \`Performance.getMetrics\` ThreadTime) beside a tab whose socket does not share (Web Locks removed).`,
       '',
     );
   }

@@ -20,6 +20,7 @@ const UMD = path.join(ROOT, 'dist', 'steadysocket.shared.umd.min.js');
 const now = () => performance.timeOrigin + performance.now();
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>shared bench</title>
+<script>if (location.search === '?bare') { delete Navigator.prototype.locks; delete window.BroadcastChannel; }</script>
 <script src="/shared.js"></script>
 <script>
   window.opened = []; window.arrivals = []; window.count = 0;
@@ -38,7 +39,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>shared bench</title>
 
 async function servers() {
   const web = http.createServer((req, res) => {
-    if (req.url === '/shared.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fs.readFileSync(UMD));
+    if (req.url.startsWith('/shared.js')) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fs.readFileSync(UMD));
     else res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(PAGE);
   });
   await new Promise((r) => web.listen(0, '127.0.0.1', r));
@@ -76,20 +77,22 @@ const until = async (fn, what, ms = 10_000) => {
   }
 };
 
-async function tabs(browser, srv, n) {
+async function tabs(browser, srv, n, bare = false) {
   const context = await browser.newContext();
   const pages = [];
   for (let i = 0; i < n; i++) {
     const p = await context.newPage();
-    await p.goto(srv.url);
+    await p.goto(bare ? `${srv.url}?bare` : srv.url);
     await p.evaluate((u) => window.start(u), srv.ws);
     pages.push(p);
   }
   for (const p of pages) await until(() => p.evaluate(() => opened.length >= 1), 'open');
-  const leader = await until2(async () => {
-    const l = await Promise.all(pages.map((p) => p.evaluate(() => s.leader)));
-    return l.filter(Boolean).length === 1 && pages[l.indexOf(true)];
-  });
+  const leader = bare
+    ? pages[0]
+    : await until2(async () => {
+        const l = await Promise.all(pages.map((p) => p.evaluate(() => s.leader)));
+        return l.filter(Boolean).length === 1 && pages[l.indexOf(true)];
+      });
   return { context, pages, leader, followers: pages.filter((p) => p !== leader) };
 }
 const until2 = async (fn) => {
@@ -120,6 +123,41 @@ async function handover(browser, srv, how) {
   }
 }
 
+/** Send `m` small frames at once; per page: ms to the last arrival and renderer CPU µs per message. */
+async function burst(context, pages, srv, m) {
+  const cdps = await Promise.all(pages.map((p) => context.newCDPSession(p)));
+  const cpu = async () =>
+    Promise.all(
+      cdps.map(async (c) => {
+        const { metrics } = await c.send('Performance.getMetrics');
+        return metrics.find((x) => x.name === 'ThreadTime').value;
+      }),
+    );
+  await Promise.all(cdps.map((c) => c.send('Performance.enable')));
+  const before = await Promise.all(pages.map((p) => p.evaluate(() => count)));
+  const c0 = await cpu();
+  const msg = 'b'.repeat(32);
+  const t0 = now();
+  for (let i = 0; i < m; i++) srv.send(msg);
+  for (const [k, p] of pages.entries())
+    await until(() => p.evaluate((n) => count >= n, before[k] + m), 'the burst', 120_000);
+  const c1 = await cpu();
+  const last = await Promise.all(pages.map((p) => p.evaluate(() => last)));
+  await Promise.all(cdps.map((c) => c.detach()));
+  return { ms: last.map((t) => t - t0), cpuUs: c1.map((x, k) => ((x - c0[k]) / m) * 1e6) };
+}
+
+/** The same burst into one tab with a plain per-tab socket (sharing unavailable): the baseline. */
+async function plain(browser, srv, m) {
+  const { context, pages } = await tabs(browser, srv, 1, true);
+  try {
+    const b = await burst(context, pages, srv, m);
+    return { ms: b.ms[0], cpuUs: b.cpuUs[0] };
+  } finally {
+    await context.close();
+  }
+}
+
 async function relay(browser, srv) {
   const { context, leader, followers } = await tabs(browser, srv, 2);
   const follower = followers[0];
@@ -136,19 +174,16 @@ async function relay(browser, srv) {
     const sorted = [...extra].sort((x, y) => x - y);
     // burst: 20,000 messages of 32 bytes at once
     const M = 20_000;
-    const msg = 'b'.repeat(32);
-    const t0 = now();
-    for (let i = 0; i < M; i++) srv.send(msg);
-    for (const p of [leader, follower]) await until(() => p.evaluate((n) => count >= n, M), 'the burst', 60_000);
-    const [la, fo] = await Promise.all([leader, follower].map((p) => p.evaluate(() => last)));
+    const bu = await burst(context, [leader, follower], srv, M);
     return {
       pacedExtraMs: { median: median(extra), p95: sorted[Math.floor(sorted.length * 0.95)], n: extra.length },
       burst: {
         messages: M,
-        leaderMs: la - t0,
-        followerMs: fo - t0,
-        perMessageUs: ((fo - la) / M) * 1000,
-        ratio: (fo - t0) / (la - t0),
+        leaderMs: bu.ms[0],
+        followerMs: bu.ms[1],
+        ratio: bu.ms[1] / bu.ms[0],
+        leaderCpuUs: bu.cpuUs[0],
+        followerCpuUs: bu.cpuUs[1],
       },
     };
   } finally {
@@ -176,14 +211,25 @@ export async function runShared({ rounds = 5 } = {}) {
       out.handover[how] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };
       log(`shared: handover after the leader tab ${how}: median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`);
     }
-    for (let i = 0; i < Math.max(1, Math.min(3, rounds)); i++) out.relay.push(await relay(browser, srv));
+    const plainRuns = [];
+    for (let i = 0; i < Math.max(1, Math.min(3, rounds)); i++) {
+      out.relay.push(await relay(browser, srv));
+      plainRuns.push(await plain(browser, srv, 20_000));
+    }
     const r = out.relay;
+    out.plain = plainRuns;
     out.relaySummary = {
       pacedExtraMedianMs: median(r.map((x) => x.pacedExtraMs.median)),
       pacedExtraP95Ms: median(r.map((x) => x.pacedExtraMs.p95)),
       burstRatio: median(r.map((x) => x.burst.ratio)),
       burstLeaderMs: median(r.map((x) => x.burst.leaderMs)),
       burstFollowerMs: median(r.map((x) => x.burst.followerMs)),
+      burstPlainMs: median(plainRuns.map((x) => x.ms)),
+      cpuUsPerMsg: {
+        plain: median(plainRuns.map((x) => x.cpuUs)),
+        leader: median(r.map((x) => x.burst.leaderCpuUs)),
+        follower: median(r.map((x) => x.burst.followerCpuUs)),
+      },
     };
     log(`shared: relay ${JSON.stringify(out.relaySummary)}`);
     return out;
