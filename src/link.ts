@@ -444,7 +444,7 @@ export class Link {
       .catch(() => {
         // refused (not aborted by us): an opaque origin, such as a sandboxed frame, has no locks,
         // and no tab to share with either; hold a connection of its own, as without Web Locks
-        if (ac.signal.aborted || this._lock !== lock || !this._active || this._suspended) return;
+        if (lock.release || ac.signal.aborted || this._lock !== lock || !this._active || this._suspended) return;
         lock.release = noop;
         this._lead();
       });
