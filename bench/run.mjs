@@ -112,8 +112,7 @@ if (needBrowser) {
   }
 }
 if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
-if (only.includes('shared') && haveDist)
-  R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
+if (only.includes('shared') && haveDist) R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
 
 const totalSec = (Date.now() - started) / 1000;
 
@@ -443,7 +442,10 @@ if (R.shared) {
         [
           ['handover: leader tab closed → new connection open in another tab, ms', h(sh.handover.close)],
           ['handover: leader renderer crashed → new connection open in another tab, ms', h(sh.handover.crash)],
-          ['relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms', fmt(r.pacedExtraMedianMs, 2)],
+          [
+            'relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms',
+            fmt(r.pacedExtraMedianMs, 2),
+          ],
           ['relay: extra latency per message in a follower tab, p95 ms', fmt(r.pacedExtraP95Ms, 2)],
           ['relay: burst of 20,000 × 32 B, follower time / leader time', `${fmt(r.burstRatio, 3)}×`],
           [

@@ -39,7 +39,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>shared bench</title>
 
 async function servers() {
   const web = http.createServer((req, res) => {
-    if (req.url.startsWith('/shared.js')) res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fs.readFileSync(UMD));
+    if (req.url.startsWith('/shared.js'))
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(fs.readFileSync(UMD));
     else res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(PAGE);
   });
   await new Promise((r) => web.listen(0, '127.0.0.1', r));
@@ -170,7 +171,7 @@ async function relay(browser, srv) {
     }
     for (const p of [leader, follower]) await until(() => p.evaluate((n) => arrivals.length >= n, N), 'paced messages');
     const [a, b] = await Promise.all([leader, follower].map((p) => p.evaluate(() => arrivals)));
-    const extra = a.map(([i, t], k) => (b[k][0] === i ? b[k][1] - t : Number.NaN)).filter((x) => x === x);
+    const extra = a.map(([i, t], k) => (b[k][0] === i ? b[k][1] - t : Number.NaN)).filter((x) => !Number.isNaN(x));
     const sorted = [...extra].sort((x, y) => x - y);
     // burst: 20,000 messages of 32 bytes at once
     const M = 20_000;
@@ -209,7 +210,9 @@ export async function runShared({ rounds = 5 } = {}) {
       const xs = [];
       for (let i = 0; i < rounds; i++) xs.push(await handover(browser, srv, how));
       out.handover[how] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs };
-      log(`shared: handover after the leader tab ${how}: median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`);
+      log(
+        `shared: handover after the leader tab ${how}: median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`,
+      );
     }
     const plainRuns = [];
     for (let i = 0; i < Math.max(1, Math.min(3, rounds)); i++) {

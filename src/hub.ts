@@ -18,6 +18,20 @@ export interface HubHost {
   local(m: Message): void;
 }
 
+/** The fields of the real socket's events that are relayed. */
+interface RealEvent {
+  data: Message<'msg'>['d'];
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  message?: string;
+  error?: { message?: string };
+  attempt: number;
+  attempts: number;
+  delay: number;
+  rtt: number;
+}
+
 const EVENTS = ['open', 'message', 'close', 'error', 'reconnecting', 'pong', 'giveup', 'drop'] as const;
 
 export class Hub {
@@ -100,7 +114,7 @@ export class Hub {
   private _on(ev: Event): void {
     const real = this._real;
     const { e, g } = this;
-    const x = ev as Event & Record<string, any>;
+    const x = ev as Event & RealEvent;
     switch (ev.type) {
       case 'open':
         this._open = true;

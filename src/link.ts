@@ -82,7 +82,9 @@ export class Link {
   /** the real connection's retry count, as the hub last reported it */
   retries = 0;
   /** The constructor the handle's SteadySocket uses as `WebSocket`. */
-  readonly Socket: new (url: string) => Virtual;
+  readonly Socket: new (
+    url: string,
+  ) => Virtual;
 
   private _handle: Handle | undefined;
   /** the leader's epoch and its connection's generation, as far as this handle knows */
@@ -141,9 +143,10 @@ export class Link {
       },
       msg: (m) => {
         const vs = this._vs;
-        if (!vs || vs.readyState !== 1 || vs.e !== m.e || vs.g !== m.g) return;
+        if (vs?.readyState !== 1 || vs.e !== m.e || vs.g !== m.g) return;
         let data: unknown = m.d;
-        if (typeof data !== 'string' && vs.binaryType === 'blob' && !(data instanceof Blob)) data = new Blob([data as ArrayBuffer]);
+        if (typeof data !== 'string' && vs.binaryType === 'blob' && !(data instanceof Blob))
+          data = new Blob([data as ArrayBuffer]);
         vs.onmessage?.({ type: 'message', data, origin: vs.origin, lastEventId: '' });
       },
       close: (m) => {
@@ -300,7 +303,7 @@ export class Link {
   /** Open the handle's Virtual when the connection is open and every frame of the last one is answered. */
   private _tryOpen(): void {
     const vs = this._vs;
-    if (!vs || vs.readyState !== 0 || !this._open || this._suspended || !this._active || this._pending.length) return;
+    if (vs?.readyState !== 0 || !this._open || this._suspended || !this._active || this._pending.length) return;
     vs.readyState = 1;
     vs.e = this._e;
     vs.g = this._g;

@@ -120,7 +120,7 @@ const fits = (kind: Kind, v: unknown): boolean => {
     case 's':
       return typeof v === 'string';
     case 'n':
-      return typeof v === 'number' && v === v; // not NaN
+      return typeof v === 'number' && !Number.isNaN(v);
     case 'b':
       return typeof v === 'boolean';
     default:

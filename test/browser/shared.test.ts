@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { events, figure, pageUntil, waitEvents } from '../helpers/browser.js';
 import { now, sleep } from '../helpers/deferred.js';
 import type { FaultServer } from '../helpers/fault-server.js';
-import { useTabs } from '../helpers/tabs.js';
+import { setupTabs } from '../helpers/tabs.js';
 
-const t = useTabs();
+const t = setupTabs();
 
 /** Make a SharedSteadySocket tracked as `name` in every tab. */
 const make = (tabs: Page[], url: string, options?: object, name = 's') =>
@@ -29,7 +29,14 @@ async function leaderOf(tabs: Page[], name = 's'): Promise<Page> {
 }
 
 const messages = (p: Page, name = 's') =>
-  p.evaluate((n) => __t.log(n).filter((r) => r.type === 'message').map((r) => r.data), name);
+  p.evaluate(
+    (n) =>
+      __t
+        .log(n)
+        .filter((r) => r.type === 'message')
+        .map((r) => r.data),
+    name,
+  );
 
 const count = (p: Page, type: string, name = 's') => p.evaluate(([n, ty]) => __t.count(n, ty), [name, type] as const);
 
@@ -56,7 +63,8 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
 
     // 200 frames from the server, text and binary
     for (let i = 0; i < 200; i++) srv.send(i % 50 === 49 ? Buffer.from([i]) : `m${i}`);
-    for (const p of tabs) await pageUntil(p, () => __t.count('s', 'message') >= 200, undefined, { what: '200 messages' });
+    for (const p of tabs)
+      await pageUntil(p, () => __t.count('s', 'message') >= 200, undefined, { what: '200 messages' });
     const expected = Array.from({ length: 200 }, (_, i) => (i % 50 === 49 ? { kind: 'blob', size: 1 } : `m${i}`));
     for (const p of tabs) expect(await messages(p)).toEqual(expected);
 
@@ -80,7 +88,9 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     for (const p of tabs) {
       const log = await events(p);
       expect(log.filter((r) => r.type === 'statechange').map((r) => `${r.from}>${r.to}`)).toEqual(['connecting>open']);
-      expect(log.filter((r) => ['open', 'close', 'drop', 'error'].includes(r.type)).map((r) => r.type)).toEqual(['open']);
+      expect(log.filter((r) => ['open', 'close', 'drop', 'error'].includes(r.type)).map((r) => r.type)).toEqual([
+        'open',
+      ]);
     }
     expect(srv.connections).toBe(1);
   });
@@ -129,12 +139,17 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
       // every remaining tab saw the old connection close, then the new one open, and nothing dropped
       for (const p of rest) {
         const log = await events(p);
-        expect(log.filter((r) => ['open', 'close', 'drop'].includes(r.type)).map((r) => r.type)).toEqual(['open', 'close', 'open']);
+        expect(log.filter((r) => ['open', 'close', 'drop'].includes(r.type)).map((r) => r.type)).toEqual([
+          'open',
+          'close',
+          'open',
+        ]);
         expect(log.filter((r) => r.type === 'statechange').map((r) => r.to)).toEqual(['open', 'connecting', 'open']);
       }
       // and the new connection works both ways for every tab
       srv.send('after');
-      for (const p of rest) await pageUntil(p, () => __t.log('s').at(-1)?.data === 'after', undefined, { what: "'after'" });
+      for (const p of rest)
+        await pageUntil(p, () => __t.log('s').at(-1)?.data === 'after', undefined, { what: "'after'" });
       await rest[0]!.evaluate(() => __t.sockets.s.send('from-follower-or-leader'));
       await rest[1]!.evaluate(() => __t.sockets.s.send('from-the-other'));
       const deadline = Date.now() + 3000;
@@ -162,14 +177,18 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     const ctx = await t.context();
     const tabs = await ctx.tabs(3);
     const srv = await t.server();
-    const listening = (p: Page) =>
-      p.evaluate(() => Object.entries(__t.listeners().byType).filter(([, n]) => n > 0));
+    const listening = (p: Page) => p.evaluate(() => Object.entries(__t.listeners().byType).filter(([, n]) => n > 0));
     const before = await Promise.all(tabs.map(listening));
     await make(tabs, srv.url);
     for (const p of tabs) await waitEvents(p, 's', 'open');
     const leader = await leaderOf(tabs);
     const [f1, f2] = tabs.filter((p) => p !== leader) as [Page, Page];
-    expect(await f1.evaluate(() => __t.listeners().byType)).toMatchObject({ pagehide: 1, pageshow: 1, freeze: 1, resume: 1 });
+    expect(await f1.evaluate(() => __t.listeners().byType)).toMatchObject({
+      pagehide: 1,
+      pageshow: 1,
+      freeze: 1,
+      resume: 1,
+    });
 
     // a follower sends, then closes: what it sent before close() goes out, its handle ends
     await f1.evaluate(() => {
@@ -184,13 +203,19 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     expect(srv.received.map((r) => r.data)).toEqual(Array.from({ length: 20 }, (_, i) => `f1:${i}`));
     expect([srv.connections, srv.live]).toEqual([1, 1]);
     srv.send('still');
-    for (const p of [leader, f2]) await pageUntil(p, () => __t.log('s').at(-1)?.data === 'still', undefined, { what: "'still'" });
+    for (const p of [leader, f2])
+      await pageUntil(p, () => __t.log('s').at(-1)?.data === 'still', undefined, { what: "'still'" });
     expect(await count(f1, 'message')).toBe(0);
 
     // the leader's close(): its handle ends, the lead moves to the tab that still holds one
     await leader.evaluate(() => __t.sockets.s.close(4000, 'leader done'));
     await waitEvents(leader, 's', 'close');
-    expect((await events(leader)).at(-1)).toMatchObject({ type: 'close', code: 4000, reason: 'leader done', state: 'closed' });
+    expect((await events(leader)).at(-1)).toMatchObject({
+      type: 'close',
+      code: 4000,
+      reason: 'leader done',
+      state: 'closed',
+    });
     await waitEvents(f2, 's', 'open', 2);
     expect(await f2.evaluate(() => [__t.sockets.s.leader, __lead.s])).toEqual([true, [true]]);
     expect(await leader.evaluate(() => [__t.sockets.s.leader, __lead.s])).toEqual([false, [true, false]]);
@@ -220,7 +245,8 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
   it('different keys get different connections; the same key in one tab shares (ESM build)', async () => {
     const ctx = await t.context();
     const tabs = await ctx.tabs(2, 'esm');
-    const srv = await t.server();
+    const paths = new Map<{ send(d: string): void }, string>();
+    const srv = await t.server({ onConnection: (ws, info) => paths.set(ws, info.path) });
     await make(tabs, `${srv.url}/a`, undefined, 'a');
     await make(tabs, `${srv.url}/b`, undefined, 'b');
     await make(tabs, `${srv.url}/b`, { key: 'k' }, 'k');
@@ -238,11 +264,18 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     ]);
     expect(k.filter(Boolean).length).toBe(1);
     // a frame on /a reaches the a handles only
-    srv.clients.forEach((ws, i) => ws.send(`hello ${srv.handshakes[i]?.path}`));
+    for (const [ws, path] of paths) ws.send(`hello ${path}`);
     await pageUntil(tabs[1]!, () => __t.count('k', 'message') === 1, undefined, { what: 'k message' });
     await sleep(100);
     for (const p of tabs) {
-      expect(await p.evaluate(() => __t.log('a').filter((r) => r.type === 'message').map((r) => r.data))).toEqual(['hello /a']);
+      expect(
+        await p.evaluate(() =>
+          __t
+            .log('a')
+            .filter((r) => r.type === 'message')
+            .map((r) => r.data),
+        ),
+      ).toEqual(['hello /a']);
     }
   });
 
@@ -259,13 +292,15 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     await sleep(100);
     expect(await count(tabs[1]!, 'message')).toBe(0);
     // a function url still needs a key, as where sharing works
-    expect(await tabs[0]!.evaluate(() => {
-      try {
-        new steadysocketShared.SharedSteadySocket(() => 'ws://127.0.0.1:1');
-      } catch (e) {
-        return `${(e as Error).name}: ${(e as Error).message}`;
-      }
-    })).toMatch(/^TypeError: .*'key'/);
+    expect(
+      await tabs[0]!.evaluate(() => {
+        try {
+          new steadysocketShared.SharedSteadySocket(() => 'ws://127.0.0.1:1');
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      }),
+    ).toMatch(/^TypeError: .*'key'/);
     for (const p of tabs) await p.evaluate(() => __t.sockets.s.close());
     await live(srv, 0);
   });
@@ -477,8 +512,19 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     const posted = await rogue.evaluate(() => {
       const down = new BroadcastChannel('steadysocket/shared v1 k down');
       const up = new BroadcastChannel('steadysocket/shared v1 k up');
-      const junk: unknown[] = [null, 1, 'x', [], {}, { v: 1 }, { v: 1, t: 'msg' }, { v: 2, t: 'msg', e: 1, g: 1, d: 'x' },
-        { v: 1, t: 'close', e: 'x' }, { v: 1, t: 'send', f: 'r', n: 1, e: -1, g: 1, d: 'never' }, new ArrayBuffer(8)];
+      const junk: unknown[] = [
+        null,
+        1,
+        'x',
+        [],
+        {},
+        { v: 1 },
+        { v: 1, t: 'msg' },
+        { v: 2, t: 'msg', e: 1, g: 1, d: 'x' },
+        { v: 1, t: 'close', e: 'x' },
+        { v: 1, t: 'send', f: 'r', n: 1, e: -1, g: 1, d: 'never' },
+        new ArrayBuffer(8),
+      ];
       let n = 0;
       for (let i = 0; i < 5000; i++) {
         const m = junk[i % junk.length];
@@ -498,7 +544,9 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
       const got = await messages(p);
       expect(got.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `s${i}`));
       expect(got.slice(50).sort()).toEqual(['from-a', 'from-b']);
-      expect(await p.evaluate(() => [__t.sockets.s.state, __t.errors, __t.count('s', 'close'), __t.count('s', 'error')])).toEqual(['open', [], 0, 0]);
+      expect(
+        await p.evaluate(() => [__t.sockets.s.state, __t.errors, __t.count('s', 'close'), __t.count('s', 'error')]),
+      ).toEqual(['open', [], 0, 0]);
     }
     expect(srv.received.map((r) => r.data).sort()).toEqual(['from-a', 'from-b']);
     expect([srv.connections, srv.live]).toEqual([1, 1]);

@@ -3,7 +3,7 @@
  * Web Locks and BroadcastChannel, as a user's tabs do), each loading the shared entry the way
  * users do, with page-init.js first (timer/listener counters, `__t.track`).
  *
- *   const t = useTabs();                          // in a test file: registers the hooks
+ *   const t = setupTabs();                          // in a test file: registers the hooks
  *   it('...', async () => {
  *     const ctx = await t.context();              // a fresh context, closed after the test
  *     const [a, b] = await ctx.tabs(2, 'umd');    // or 'esm'; 'bare' = no Web Locks, no BroadcastChannel
@@ -65,7 +65,7 @@ export interface Tabs {
   close(): Promise<void>;
 }
 
-export function useTabs() {
+export function setupTabs() {
   let browser: Browser | undefined;
   let web: StaticServer | undefined;
   const contexts: BrowserContext[] = [];

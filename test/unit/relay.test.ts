@@ -11,7 +11,16 @@ const VALID: { [T in Type]: Message<T> } = {
   send: make('send', { f: 'h1', n: 1, e: 5, g: 1, d: 'x' }),
   reconnect: make('reconnect', { f: 'h1', e: 5, g: 1 }),
   lead: make('lead', { e: 5, g: 1 }),
-  welcome: make('welcome', { to: 'h1', e: 5, g: 1, open: true, retries: 0, url: 'ws://a/', protocol: '', extensions: '' }),
+  welcome: make('welcome', {
+    to: 'h1',
+    e: 5,
+    g: 1,
+    open: true,
+    retries: 0,
+    url: 'ws://a/',
+    protocol: '',
+    extensions: '',
+  }),
   open: make('open', { e: 5, g: 1, retries: 0, url: 'ws://a/', protocol: 'p', extensions: '' }),
   msg: make('msg', { e: 5, g: 1, d: new Uint8Array([1]).buffer }),
   close: make('close', { e: 5, g: 1, code: 1006, reason: '', wasClean: false, retries: 1, end: 'giveup', attempts: 3 }),
@@ -41,7 +50,14 @@ describe('relay protocol', () => {
       expect(route(m, { ...handlers, [m.t]: undefined })).toBe(false);
     }
     // every binary form a structured clone delivers is frame data
-    for (const d of ['', 'text', new ArrayBuffer(2), new Uint8Array(2), new DataView(new ArrayBuffer(1)), new Blob(['b'])])
+    for (const d of [
+      '',
+      'text',
+      new ArrayBuffer(2),
+      new Uint8Array(2),
+      new DataView(new ArrayBuffer(1)),
+      new Blob(['b']),
+    ])
       expect(parse({ ...VALID.msg, d })).toBeTruthy();
     // optional fields may be absent
     expect(parse(make('close', { e: 1, g: 1, code: 1000, reason: '', wasClean: true, retries: 0 }))).toBeTruthy();
@@ -120,7 +136,9 @@ describe('relay protocol', () => {
     );
     const lying = new Proxy(VALID.hello, {
       getOwnPropertyDescriptor(target, k) {
-        return k === 'f' ? { get: getter, configurable: true, enumerable: true } : Reflect.getOwnPropertyDescriptor(target, k);
+        return k === 'f'
+          ? { get: getter, configurable: true, enumerable: true }
+          : Reflect.getOwnPropertyDescriptor(target, k);
       },
     });
     for (const raw of [withGetter, throwing, lying]) {

@@ -3,7 +3,15 @@
 // The sharing itself is proven in Chromium (test/browser/shared.test.ts).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-const BROWSER_GLOBALS = ['window', 'document', 'navigator', 'BroadcastChannel', 'WebSocket', 'addEventListener', 'location'];
+const BROWSER_GLOBALS = [
+  'window',
+  'document',
+  'navigator',
+  'BroadcastChannel',
+  'WebSocket',
+  'addEventListener',
+  'location',
+];
 
 /** A WebSocket double that records what it is asked to connect to. */
 class Fake {
