@@ -8,11 +8,10 @@
  * and relay.ts (the protocol).
  */
 import { Link } from './link';
-import type { SteadySocketOptions } from './options';
-import { normalizeOptions } from './options';
+import type { SteadySocketOptions } from './full';
+import { SteadySocket } from './full';
 import { byteLength } from './queue';
 import type { ChannelMap } from './socket';
-import { SteadySocket } from './socket';
 import type { ProtocolsProvider, UrlProvider } from './url';
 import { checkUrl, syntaxError } from './url';
 
@@ -108,6 +107,8 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
     protocols?: ProtocolsProvider | SharedSteadySocketOptions,
     options?: SharedSteadySocketOptions,
   ) {
+    // as natively: the url is required
+    if (!arguments.length) throw new TypeError('SharedSteadySocket: 1 argument required, but only 0 present');
     if (protocols && typeof protocols === 'object' && !Array.isArray(protocols) && options === undefined) {
       options = protocols;
       protocols = undefined;
@@ -122,8 +123,9 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
     const share = canShare();
     let link: Link | undefined;
     if (share) {
-      // every tab checks every option, though only the leader's reconnect/heartbeat/... are used
-      normalizeOptions(rest);
+      // every tab checks every option (and the url), though only the leader's reconnect, heartbeat,
+      // ... are used: a socket that starts closed validates and starts nothing
+      new SteadySocket(url, protocols as ProtocolsProvider | undefined, { ...rest, startClosed: true });
       const p = protocols as ProtocolsProvider | undefined;
       const name = key ?? JSON.stringify([checkUrl(url as string, base()), p ?? null]);
       link = new Link(name, () => new SteadySocket(url, p, { ...rest, binaryType: 'arraybuffer', queue: false, startClosed: false }));
