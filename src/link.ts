@@ -17,7 +17,7 @@ import { Hub } from './hub';
 import type { Handlers, Message, Peer } from './relay';
 import { make, route, VERSION } from './relay';
 import type { Data, DropReason } from './queue';
-import type { SteadySocket } from './socket';
+import type { SteadySocket } from './full';
 
 type Handle = SteadySocket<object>;
 type Closer = [code?: number | undefined, reason?: string | undefined];
@@ -90,6 +90,8 @@ export class Link {
   /** the leader's epoch and its connection's generation, as far as this handle knows */
   private _e = 0;
   private _g = 0;
+  /** the epoch of the leader before the current one */
+  private _prev = 0;
   /** whether connection `_g` is open */
   private _open = false;
   private _peer: Peer | undefined;
@@ -100,6 +102,8 @@ export class Link {
   private _up: BroadcastChannel | undefined;
   private _hub: Hub | undefined;
   private _lock: { ac: AbortController; release?: () => void } | undefined;
+  /** while taking the lead: the sync token, the channel it was posted on, what to do when heard */
+  private _probe: [string, BroadcastChannel, () => void] | undefined;
   private _n = 0;
   /** frames sent to the hub of epoch [2] on generation [3], not answered yet: [number, data, e, g] */
   private _pending: [number, Data, number, number][] = [];
@@ -128,6 +132,13 @@ export class Link {
       }
     };
     this._on = {
+      sync: (m) => {
+        const probe = this._probe;
+        if (probe?.[0] !== m.f) return;
+        this._probe = undefined;
+        probe[1].close();
+        probe[2]();
+      },
       lead: (m) => {
         if (m.e > this._e) this._epoch(m.e, m.g);
       },
@@ -150,6 +161,15 @@ export class Link {
         vs.onmessage?.({ type: 'message', data, origin: vs.origin, lastEventId: '' });
       },
       close: (m) => {
+        if (m.end && m.e < this._e && m.e === this._prev) {
+          // the previous leader's connection ended for good, and this handle hears of it only after
+          // another handle took over (a lock grant and a channel message are not ordered): it ends
+          // all the same, as it would have, and leaves (its connection, if it leads, with it)
+          this._final = m;
+          const vs = this._vs;
+          if (vs && vs.readyState < 2) this._closed(vs, m);
+          return;
+        }
         if (!this._fresh(m)) return;
         this._open = false;
         this._g = m.g + 1;
@@ -273,6 +293,7 @@ export class Link {
 
   /** A new leader: frames the old one did not answer have an unknown fate, and its connection is gone. */
   private _epoch(e: number, g: number): void {
+    this._prev = this._e;
     this._e = e;
     this._g = g;
     this._open = false;
@@ -432,7 +453,8 @@ export class Link {
     const lock: NonNullable<Link['_lock']> = (this._lock = { ac });
     navigator.locks
       .request(`steadysocket/shared v${VERSION} ${this._name}`, { signal: ac.signal }, () => {
-        if (this._lock !== lock || !this._active || this._suspended) return;
+        // (a handle told that the connection is over for good is on its way out: it does not lead)
+        if (this._lock !== lock || !this._active || this._suspended || this._final) return;
         if (this._vs?.readyState === 2) {
           // closing: no connection for a handle on its way out, but no leader is left to answer its
           // frames either (they are reported as a handover) — let the next handle lead
@@ -441,7 +463,11 @@ export class Link {
         }
         return new Promise<void>((resolve) => {
           lock.release = resolve;
-          this._lead();
+          // hear out the previous leader first (its last messages and the lock are not ordered)
+          const token = `${this.id}.${++this._n}`;
+          const probe = new BroadcastChannel(this._down!.name);
+          this._probe = [token, probe, () => (this._lock === lock && !this._final ? this._lead() : resolve())];
+          probe.postMessage(make('sync', { f: token }));
         });
       })
       .catch(() => {
@@ -454,6 +480,8 @@ export class Link {
   }
 
   private _yield(): void {
+    this._probe?.[1].close();
+    this._probe = undefined;
     const lock = this._lock;
     this._lock = undefined;
     lock?.release ? lock.release() : lock?.ac.abort();

@@ -38,6 +38,11 @@ export interface Messages {
   send: { f: string; n: number; e: number; g: number; d: Data };
   /** `reconnect()` in a handle: drop connection `e`/`g` (if still current) and connect again */
   reconnect: { f: string; e: number; g: number; code?: number; reason?: string };
+  /**
+   * posted on `down` by a handle that was just granted the leader lock, to itself: when it hears it,
+   * everything the previous leader posted before letting go of the lock has been heard too
+   */
+  sync: { f: string };
   // ── hub → handles (on `down`) ───────────────────────────────────────
   /** a new leader took over; its connection starts at generation `g` */
   lead: { e: number; g: number };
@@ -84,6 +89,7 @@ export const SCHEMA: { readonly [T in Type]: Readonly<Record<string, Kind>> } = 
   hello: { f: 's' },
   send: { f: 's', n: 'n', e: 'n', g: 'n', d: 'd' },
   reconnect: { f: 's', e: 'n', g: 'n', code: 'n?', reason: 's?' },
+  sync: { f: 's' },
   lead: { e: 'n', g: 'n' },
   welcome: { to: 's', e: 'n', g: 'n', open: 'b', retries: 'n', ...PEER },
   open: { e: 'n', g: 'n', retries: 'n', ...PEER },

@@ -397,6 +397,7 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
           .map((r) => [r.type, r.attempt ?? r.attempts ?? r.code]),
       );
     const [s0, s1] = await Promise.all(tabs.map(story));
+    if (process.env.DEBUG_SHARED) console.log(JSON.stringify({ s0, s1, l0: await tabs[0]!.evaluate(() => __t.sockets.s.leader) }));
     expect(s0).toEqual(s1);
     expect(s0.at(-1)![0]).toBe('giveup');
     for (const p of tabs) {

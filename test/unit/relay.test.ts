@@ -10,6 +10,7 @@ const VALID: { [T in Type]: Message<T> } = {
   hello: make('hello', { f: 'h1' }),
   send: make('send', { f: 'h1', n: 1, e: 5, g: 1, d: 'x' }),
   reconnect: make('reconnect', { f: 'h1', e: 5, g: 1 }),
+  sync: make('sync', { f: 'h1.1' }),
   lead: make('lead', { e: 5, g: 1 }),
   welcome: make('welcome', {
     to: 'h1',
