@@ -6,7 +6,7 @@
  */
 import type { Handlers, Message, Peer } from './relay';
 import { make } from './relay';
-import type { SteadySocket } from './socket';
+import type { SteadySocket } from './full';
 
 /** What the hub needs from the leader's handle. */
 export interface HubHost {
