@@ -32,7 +32,7 @@ export type {
 } from './index';
 
 /** Options of a {@link SharedSteadySocket}: those of SteadySocket, plus `key`. */
-export interface SharedSteadySocketOptions extends SteadySocketOptions {
+export interface SharedSteadySocketOptions<Channels extends object = ChannelMap> extends SteadySocketOptions<Channels> {
   /**
    * Handles with the same key (in any same-origin tab, frame or window) share one connection.
    * Required when the url or the protocols are functions.
@@ -104,8 +104,8 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
    */
   constructor(
     url: UrlProvider,
-    protocols?: ProtocolsProvider | SharedSteadySocketOptions,
-    options?: SharedSteadySocketOptions,
+    protocols?: ProtocolsProvider | SharedSteadySocketOptions<Channels>,
+    options?: SharedSteadySocketOptions<Channels>,
   ) {
     // as natively: the url is required
     if (!arguments.length) throw new TypeError('SharedSteadySocket: 1 argument required, but only 0 present');
@@ -128,7 +128,16 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
       new SteadySocket(url, protocols as ProtocolsProvider | undefined, { ...rest, startClosed: true });
       const p = protocols as ProtocolsProvider | undefined;
       const name = key ?? JSON.stringify([checkUrl(url as string, base()), p ?? null]);
-      link = new Link(name, () => new SteadySocket(url, p, { ...rest, binaryType: 'arraybuffer', queue: false, startClosed: false }));
+      link = new Link(
+        name,
+        () =>
+          new SteadySocket(url, p, {
+            ...rest,
+            binaryType: 'arraybuffer',
+            queue: false,
+            startClosed: false,
+          }) as unknown as SteadySocket,
+      );
     }
     super(
       link && typeof url === 'function' ? () => link.url ?? 'ws://shared.invalid/' : url,
@@ -148,6 +157,40 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
     );
     this._shared = link;
     link?.bind(this as unknown as SteadySocket<object>);
+  }
+
+  /**
+   * Requests of a shared handle carry ids that name it (`shared:<handle>:<n>`): no two tabs' ids
+   * meet, and a reply to another tab's request is recognised as such (see {@link _routes}).
+   */
+  protected override _asks(prefix?: string) {
+    return super._asks(prefix ?? (this._shared ? `shared:${this._shared.id}:` : undefined));
+  }
+
+  /**
+   * The channel router, with one rule added for shared handles: a frame whose id names another
+   * handle (`shared:<other>:<n>`) answers another tab's request — it settles that request there and
+   * is a channel message in no tab (the raw `message` event still fires everywhere).
+   */
+  protected override _routes() {
+    const r = super._routes();
+    const link = this._shared;
+    if (link && !(r as { _shared?: true })._shared) {
+      (r as { _shared?: true })._shared = true;
+      let own = r.reply;
+      const mine = `shared:${link.id}:`;
+      Object.defineProperty(r, 'reply', {
+        configurable: true,
+        get: () => (env: Parameters<NonNullable<typeof own>>[0], e: MessageEvent) =>
+          !!own?.(env, e) ||
+          (typeof env.id === 'string' && env.id.startsWith('shared:') && !env.id.startsWith(mine)),
+        // the requests feature plugs its reply matcher in here
+        set: (f: typeof own) => {
+          own = f;
+        },
+      });
+    }
+    return r;
   }
 
   /** Whether this handle holds the shared connection (always true where sharing is not available). */

@@ -556,4 +556,41 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     expect(warnings.every((w) => w.includes('protocol version 1'))).toBe(true);
     figure(`shared: ${posted} rogue relay messages ignored; both tabs kept every frame`);
   });
+
+  it("request() from any tab: the reply settles only the asking tab's request and is a channel message in no tab", async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(3);
+    // the server answers every request on 'ask' with its data doubled, and also sends one plain 'ask' frame
+    const srv = await t.server({
+      onMessage: (ws, data) => {
+        const m = JSON.parse(String(data));
+        if (m.channel === 'ask' && m.id !== undefined)
+          ws.send(JSON.stringify({ channel: 'ask', id: m.id, data: { twice: m.data * 2 } }));
+      },
+    });
+    await make(tabs, srv.url);
+    for (const p of tabs) await waitEvents(p, 's', 'open');
+    for (const p of tabs)
+      await p.evaluate(() => {
+        const w = window as any;
+        w.__ask = [];
+        __t.sockets.s.channel('ask').on((d: unknown) => w.__ask.push(d));
+      });
+    const answers = await Promise.all(
+      tabs.map((p, k) => p.evaluate((k) => __t.sockets.s.channel('ask').request(k + 1, { timeout: 5000 }), k)),
+    );
+    expect(answers).toEqual([{ twice: 2 }, { twice: 4 }, { twice: 6 }]);
+    srv.send(JSON.stringify({ channel: 'ask', data: 'plain' }));
+    for (const p of tabs)
+      await pageUntil(p, () => __t.count('s', 'message') >= 4, undefined, { what: 'every raw message' });
+    await sleep(100);
+    for (const p of tabs) {
+      // every reply is a raw message in every tab, and only the plain frame reached the channel handlers
+      expect(await p.evaluate(() => __t.count('s', 'message'))).toBe(4);
+      expect(await p.evaluate(() => (window as any).__ask)).toEqual(['plain']);
+    }
+    // the ids name the asking handle: no two tabs' ids meet
+    const ids = srv.received.map((r) => JSON.parse(String(r.data)).id as string);
+    expect(new Set(ids.map((id) => id.split(':')[1])).size).toBe(3);
+  });
 });
