@@ -16,6 +16,8 @@ export interface HubHost {
   post(m: Message): void;
   /** deliver to the leader's own handle */
   local(m: Message): void;
+  /** the name of the lock handle `id` holds while it lives */
+  lockOf(id: string): string;
 }
 
 /** The fields of the real socket's events that are relayed. */
@@ -46,6 +48,8 @@ export class Hub {
   private _gaveUp: number | undefined;
   private _ac = new AbortController();
   private _real: SteadySocket;
+  /** the subscriptions of each handle, by its id and their number: their stop() on the real socket */
+  private _subs = new Map<string, Map<number, () => void>>();
 
   /** The handlers for what handles send on `up`. */
   readonly handlers: Handlers;
@@ -73,6 +77,27 @@ export class Hub {
         const ok = m.g === this.g && this._open && this._send(m.d);
         this._reply(m.f, make(ok ? 'ack' : 'nack', { e: this.e, to: m.f, n: m.n }));
       },
+      sub: (m) => {
+        let mine = this._subs.get(m.f);
+        if (!mine) {
+          this._subs.set(m.f, (mine = new Map()));
+          // a handle holds its own lock while it lives: granted here when it is gone (closed, tab dead)
+          navigator.locks
+            .request(_host.lockOf(m.f), { signal: this._ac.signal }, () => this._release(m.f))
+            .catch(() => {});
+        }
+        if (mine.has(m.s)) return;
+        try {
+          mine.set(m.s, real.subscribe(m.d, m.u === undefined ? undefined : { unsubscribe: m.u }));
+        } catch {
+          // a frame the socket refuses (it checks as for its own subscribe()) holds nothing
+        }
+      },
+      unsub: (m) => {
+        const stop = this._subs.get(m.f)?.get(m.s);
+        this._subs.get(m.f)?.delete(m.s);
+        stop?.();
+      },
       reconnect: (m) => {
         // repeated or stale requests (the connection they meant is gone) do nothing
         if (m.e !== this.e || m.g !== this.g || real.state === 'closed') return;
@@ -83,6 +108,13 @@ export class Hub {
         }
       },
     };
+  }
+
+  /** Handle `f` is gone: its subscriptions end (the last holder of a frame sends its unsubscribe). */
+  private _release(f: string): void {
+    const mine = this._subs.get(f);
+    this._subs.delete(f);
+    for (const stop of mine?.values() ?? []) stop();
   }
 
   /** Whether connection `g` is open. */
@@ -159,6 +191,8 @@ export class Hub {
   stop(code?: number, reason?: string): void {
     if (this._ac.signal.aborted) return;
     this._ac.abort();
+    // the connection ends with the hub: the next leader holds the handles' subscriptions again
+    this._subs.clear();
     try {
       this._real.close(code, reason);
     } catch {

@@ -102,6 +102,10 @@ export class Link {
   private _up: BroadcastChannel | undefined;
   private _hub: Hub | undefined;
   private _lock: { ac: AbortController; release?: () => void } | undefined;
+  /** this handle's own lock, held while it is active: the hub waits for it to know the handle is gone */
+  private _own: { ac: AbortController; release?: () => void } | undefined;
+  /** the subscriptions this handle holds through the hub: number → [frame, unsubscribe frame] */
+  private _subs = new Map<number, [Data, Data | undefined]>();
   /** while taking the lead: the sync token, the channel it was posted on, what to do when heard */
   private _probe: [string, BroadcastChannel, () => void] | undefined;
   private _n = 0;
@@ -117,6 +121,8 @@ export class Link {
   private _relaying = false;
   /** while a giveup is relayed: the handle's queue drops say 'giveup' too */
   private _giving = false;
+  /** while this handle's own lead is announced to itself (its hub does not exist yet) */
+  private _leading = false;
   /** relay messages ignored (garbage, another version); reported once */
   ignored = 0;
   private readonly _on: Handlers;
@@ -268,6 +274,27 @@ export class Link {
     this._finish();
   }
 
+  /**
+   * `subscribe()` through the leader: its connection holds the frame (equal strings counted across
+   * every tab) on every connection, until `stop()` or until this handle is gone. Returns `stop()`.
+   */
+  subscribe(frame: Data, unsubscribe: Data | undefined): () => void {
+    const s = ++this._n;
+    this._subs.set(s, [frame, unsubscribe]);
+    this._sub(s);
+    return () => {
+      if (this._subs.delete(s) && this._own?.release) this._toHub(make('unsub', { f: this.id, s }));
+    };
+  }
+
+  /** Tell the hub of subscription `s` (every one without `s`): once this handle's own lock is held. */
+  private _sub(s?: number): void {
+    if (!this._own?.release) return;
+    for (const [k, [d, u]] of this._subs)
+      if (s === undefined || s === k)
+        this._toHub(make('sub', u === undefined ? { f: this.id, s: k, d } : { f: this.id, s: k, d, u }));
+  }
+
   /** `reconnect()` of an active handle: ask the leader to reconnect the shared connection. */
   reconnect(code?: number, reason?: string): boolean {
     if (!this._active || !this._vs) return false;
@@ -299,6 +326,9 @@ export class Link {
     this._open = false;
     const lost = this._pending;
     this._pending = [];
+    // the new leader's connection holds this handle's subscriptions from now on (its own hub is
+    // told in _lead, once it exists)
+    if (!this._leading) this._sub();
     for (const p of lost) this._drop(p[1], 'handover');
     const vs = this._vs;
     if (vs?.readyState === 1) this._fire(vs, 1006, 'leader gone', false);
@@ -408,6 +438,22 @@ export class Link {
     document.addEventListener('resume', this);
     this._compete();
     this._toHub(make('hello', { f: this.id }));
+    const own: NonNullable<Link['_own']> = (this._own = { ac: new AbortController() });
+    navigator.locks
+      .request(this.lockOf(this.id), { signal: own.ac.signal }, () =>
+        this._own === own
+          ? new Promise<void>((resolve) => {
+              own.release = resolve;
+              this._sub();
+            })
+          : undefined,
+      )
+      .catch(noop);
+  }
+
+  /** The name of the lock handle `id` holds while it is active. */
+  lockOf(id: string): string {
+    return `steadysocket/shared v${VERSION} ${this._name} handle ${id}`;
   }
 
   private _deactivate(): void {
@@ -415,6 +461,10 @@ export class Link {
     this._active = false;
     this._hub ? this._stepDown(...this._bye) : this._yield();
     this._bye = [];
+    // the leader sees this handle gone: its subscriptions end there (they are told again on open())
+    const own = this._own;
+    this._own = undefined;
+    own?.release ? own.release() : own?.ac.abort();
     removeEventListener('pagehide', this);
     removeEventListener('pageshow', this);
     document.removeEventListener('freeze', this);
@@ -491,7 +541,9 @@ export class Link {
     const e = Math.max(this._e + 1, Date.now());
     const lead = make('lead', { e, g: 1 });
     this._down!.postMessage(lead);
+    this._leading = true;
     this._on.lead!(lead);
+    this._leading = false;
     this.leader = true;
     const hub = (this._hub = new Hub(
       e,
@@ -499,9 +551,11 @@ export class Link {
         id: this.id,
         post: (m) => this._down?.postMessage(m),
         local: (m) => (this._on[m.t] as (m: Message) => void)(m),
+        lockOf: (id) => this.lockOf(id),
       },
       this._connect,
     ));
+    this._sub();
     this._up!.onmessage = (ev) => {
       if (!route(ev.data, hub.handlers)) this._ignore();
     };

@@ -39,6 +39,14 @@ export interface Messages {
   /** `reconnect()` in a handle: drop connection `e`/`g` (if still current) and connect again */
   reconnect: { f: string; e: number; g: number; code?: number; reason?: string };
   /**
+   * `subscribe()` of handle `f` (its subscription `s`): the leader's connection holds frame `d` for
+   * every connection (equal strings counted) until `unsub`, or until the handle's own lock is free
+   * (the handle is gone); `u` is the unsubscribe frame
+   */
+  sub: { f: string; s: number; d: Data; u?: Data };
+  /** `stop()` of subscription `s` of handle `f` */
+  unsub: { f: string; s: number };
+  /**
    * posted on `down` by a handle that was just granted the leader lock, to itself: when it hears it,
    * everything the previous leader posted before letting go of the lock has been heard too
    */
@@ -81,7 +89,7 @@ export type Message<T extends Type = Type> = T extends Type ? { v: typeof VERSIO
 
 // field kinds: s string, n finite number (or Infinity for delays), b boolean, d frame data,
 // and a trailing ? for optional
-type Kind = 's' | 'n' | 'b' | 'd' | 's?' | 'n?' | 'b?';
+type Kind = 's' | 'n' | 'b' | 'd' | 's?' | 'n?' | 'b?' | 'd?';
 const PEER = { url: 's', protocol: 's', extensions: 's' } as const;
 
 /** The fields of every type and their kinds: the protocol's schema, as data. */
@@ -90,6 +98,8 @@ export const SCHEMA: { readonly [T in Type]: Readonly<Record<string, Kind>> } = 
   send: { f: 's', n: 'n', e: 'n', g: 'n', d: 'd' },
   reconnect: { f: 's', e: 'n', g: 'n', code: 'n?', reason: 's?' },
   sync: { f: 's' },
+  sub: { f: 's', s: 'n', d: 'd', u: 'd?' },
+  unsub: { f: 's', s: 'n' },
   lead: { e: 'n', g: 'n' },
   welcome: { to: 's', e: 'n', g: 'n', open: 'b', retries: 'n', ...PEER },
   open: { e: 'n', g: 'n', retries: 'n', ...PEER },

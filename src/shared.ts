@@ -11,6 +11,8 @@ import { Link } from './link';
 import type { SteadySocketOptions } from './full';
 import { SteadySocket } from './full';
 import { byteLength } from './queue';
+import type { FrameSource, SubscribeOptions } from './subscribe';
+import { checkFrame } from './subscribe';
 import type { ChannelMap } from './socket';
 import type { ProtocolsProvider, UrlProvider } from './url';
 import { checkUrl, syntaxError } from './url';
@@ -182,8 +184,7 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
       Object.defineProperty(r, 'reply', {
         configurable: true,
         get: () => (env: Parameters<NonNullable<typeof own>>[0], e: MessageEvent) =>
-          !!own?.(env, e) ||
-          (typeof env.id === 'string' && env.id.startsWith('shared:') && !env.id.startsWith(mine)),
+          !!own?.(env, e) || (typeof env.id === 'string' && env.id.startsWith('shared:') && !env.id.startsWith(mine)),
         // the requests feature plugs its reply matcher in here
         set: (f: typeof own) => {
           own = f;
@@ -191,6 +192,22 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
       });
     }
     return r;
+  }
+
+  /**
+   * A frame the server needs on every connection (see SteadySocket's `subscribe()`), held by the
+   * shared connection: equal string frames are counted across every tab (one on the wire), the
+   * `unsubscribe` frame goes when the last holder in any tab stops, and a tab that goes away
+   * releases what it held. A frame or unsubscribe given as a function can't cross tabs: it is
+   * held by this tab's handle alone (sent by it on every connection, as a plain socket does).
+   */
+  override subscribe(frame: FrameSource, options?: SubscribeOptions): () => void {
+    const link = this._shared;
+    const u = options?.unsubscribe;
+    if (!link || typeof frame === 'function' || typeof u === 'function') return super.subscribe(frame, options);
+    checkFrame(frame, 'frame');
+    if (u !== undefined) checkFrame(u, 'unsubscribe');
+    return link.subscribe(frame, u);
   }
 
   /** Whether this handle holds the shared connection (always true where sharing is not available). */

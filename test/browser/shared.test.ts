@@ -397,7 +397,8 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
           .map((r) => [r.type, r.attempt ?? r.attempts ?? r.code]),
       );
     const [s0, s1] = await Promise.all(tabs.map(story));
-    if (process.env.DEBUG_SHARED) console.log(JSON.stringify({ s0, s1, l0: await tabs[0]!.evaluate(() => __t.sockets.s.leader) }));
+    if (process.env.DEBUG_SHARED)
+      console.log(JSON.stringify({ s0, s1, l0: await tabs[0]!.evaluate(() => __t.sockets.s.leader) }));
     expect(s0).toEqual(s1);
     expect(s0.at(-1)![0]).toBe('giveup');
     for (const p of tabs) {
@@ -592,5 +593,56 @@ describe('SharedSteadySocket: one connection for all tabs', () => {
     // the ids name the asking handle: no two tabs' ids meet
     const ids = srv.received.map((r) => JSON.parse(String(r.data)).id as string);
     expect(new Set(ids.map((id) => id.split(':')[1])).size).toBe(3);
+  });
+
+  it('subscribe() from any tab: one frame on the wire, replayed on every connection, released when its tab stops it or goes away', async () => {
+    const ctx = await t.context();
+    const tabs = await ctx.tabs(3);
+    const srv = await t.server();
+    await make(tabs, srv.url);
+    for (const p of tabs) await waitEvents(p, 's', 'open');
+    const leader = await leaderOf(tabs);
+    const [a, b] = tabs.filter((p) => p !== leader) as [Page, Page];
+    const sub = (p: Page, frame: string, name: string) =>
+      p.evaluate(
+        ([f, n]) => {
+          const w = window as any;
+          (w.__stops ??= {})[n] = __t.sockets.s.subscribe(f, { unsubscribe: f.replace('sub', 'unsub') });
+        },
+        [frame, name] as const,
+      );
+    const stop = (p: Page, name: string) => p.evaluate((n) => (window as any).__stops[n](), name);
+    const wire = () => srv.received.map((r) => `${r.conn}:${r.data}`);
+    const settle = async (n: number) => {
+      const deadline = Date.now() + 3000;
+      while (srv.received.length < n && Date.now() < deadline) await sleep(10);
+      await sleep(150);
+    };
+    // the same frame from two tabs: one on the wire
+    await sub(a, 'sub:x', 'x');
+    await sub(b, 'sub:x', 'x');
+    await settle(1);
+    expect(wire()).toEqual(['1:sub:x']);
+    // one holder stops: the other still holds it, nothing is sent
+    await stop(b, 'x');
+    await sleep(150);
+    expect(wire()).toEqual(['1:sub:x']);
+    // the last holder's tab goes away: its subscription is released, the unsubscribe goes out
+    await a.close();
+    await settle(2);
+    expect(wire()).toEqual(['1:sub:x', '1:unsub:x']);
+    // a follower's subscription is replayed on the next leader's connection, before its backlog
+    await sub(b, 'sub:y', 'y');
+    await settle(3);
+    await leader.close();
+    await waitEvents(b, 's', 'open', 2);
+    await b.evaluate(() => __t.sockets.s.send('after'));
+    await settle(5);
+    expect(wire()).toEqual(['1:sub:x', '1:unsub:x', '1:sub:y', '2:sub:y', '2:after']);
+    expect(srv.live).toBe(1);
+    // and stop() sends its unsubscribe on the connection open now
+    await stop(b, 'y');
+    await settle(6);
+    expect(wire().at(-1)).toBe('2:unsub:y');
   });
 });

@@ -11,6 +11,8 @@ const VALID: { [T in Type]: Message<T> } = {
   send: make('send', { f: 'h1', n: 1, e: 5, g: 1, d: 'x' }),
   reconnect: make('reconnect', { f: 'h1', e: 5, g: 1 }),
   sync: make('sync', { f: 'h1.1' }),
+  sub: make('sub', { f: 'h1', s: 1, d: 'sub:x', u: 'unsub:x' }),
+  unsub: make('unsub', { f: 'h1', s: 1 }),
   lead: make('lead', { e: 5, g: 1 }),
   welcome: make('welcome', {
     to: 'h1',
@@ -107,6 +109,8 @@ describe('relay protocol', () => {
       { ...VALID.close, attempts: '3' },
       { ...VALID.close, wasClean: 0 },
       { ...VALID.reconnect, code: '1000' },
+      { ...VALID.sub, u: 7 },
+      { ...VALID.sub, d: undefined },
       // fields inherited instead of own
       Object.assign(Object.create({ f: 'x' }), { v: VERSION, t: 'hello' }),
       Object.create(VALID.hello),
