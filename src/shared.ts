@@ -110,7 +110,6 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
     options?: SharedSteadySocketOptions<Channels>,
   ) {
     // as natively: the url is required
-    // biome-ignore lint/complexity/noArguments: the count of arguments given is what the native check uses
     if (!arguments.length) throw new TypeError('SharedSteadySocket: 1 argument required, but only 0 present');
     if (protocols && typeof protocols === 'object' && !Array.isArray(protocols) && options === undefined) {
       options = protocols;
