@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// steadysocket benchmarks: size, per-message overhead, throughput, reconnect storm, memory.
-//   node bench/run.mjs [--only size,overhead,throughput,storm,memory] [--quick] [--build] [--write|--no-write]
+// steadysocket benchmarks: size, per-message overhead, throughput, reconnect storm, memory, shared.
+//   node bench/run.mjs [--only size,overhead,throughput,storm,memory,shared] [--quick] [--build] [--write|--no-write]
 // Prints a markdown report; a full run (no --only, no --quick) also writes bench/RESULTS.md.
 // Raw figures of every run go to bench/results/latest.json (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -11,11 +11,12 @@ import { NAMES, PEERS } from './lib/adapters.mjs';
 import { fmt, log, machine, ROOT, table, verdict } from './lib/util.mjs';
 import { runMemory } from './memory.mjs';
 import { overheadChromium, overheadNode } from './overhead.mjs';
+import { runShared } from './shared.mjs';
 import { runSize } from './size.mjs';
 import { runStorm } from './storm.mjs';
 import { CONFIGS, runThroughput } from './throughput.mjs';
 
-const SECTIONS = ['size', 'overhead', 'throughput', 'storm', 'memory'];
+const SECTIONS = ['size', 'overhead', 'throughput', 'storm', 'memory', 'shared'];
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);
 const onlyArg = argv.find((a) => a.startsWith('--only'));
@@ -111,6 +112,7 @@ if (needBrowser) {
   }
 }
 if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
+if (only.includes('shared') && haveDist) R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
 
 const totalSec = (Date.now() - started) / 1000;
 
@@ -423,6 +425,37 @@ if (R.memory) {
       ),
       '',
       `${mm.n} idle open connections per arm, ${mm.rounds} round(s), arms rotated; (heap after − heap before) / n, both after forced GC (CDP HeapProfiler.collectGarbage, then Runtime.getHeapUsage: usedSize + embedderHeapUsedSize, the latter being Blink's heap where the native WebSocket and its listeners live). Socket buffers outside both heaps are not counted. Each connection has open and close listeners (the bench's), no message listener.`,
+      '',
+    );
+  }
+}
+if (R.shared) {
+  out.push('## 6. One connection for all tabs (`steadysocket/shared`, Chromium)', '');
+  const sh = R.shared;
+  if (sh.error) out.push(err(sh), '');
+  else {
+    const h = (x) => `**${fmt(x.median)}** (${range(x.min, x.max)})`;
+    const r = sh.relaySummary;
+    out.push(
+      table(
+        ['measure', 'median (min – max) or value'],
+        [
+          ['handover: leader tab closed → new connection open in another tab, ms', h(sh.handover.close)],
+          ['handover: leader renderer crashed → new connection open in another tab, ms', h(sh.handover.crash)],
+          [
+            'relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms',
+            fmt(r.pacedExtraMedianMs, 2),
+          ],
+          ['relay: extra latency per message in a follower tab, p95 ms', fmt(r.pacedExtraP95Ms, 2)],
+          ['relay: burst of 20,000 × 32 B, follower time / leader time', `${fmt(r.burstRatio, 3)}×`],
+          [
+            'renderer CPU per message: plain per-tab socket / leader tab / follower tab, µs',
+            `${fmt(r.cpuUsPerMsg.plain, 1)} / **${fmt(r.cpuUsPerMsg.leader, 1)}** / **${fmt(r.cpuUsPerMsg.follower, 1)}**`,
+          ],
+        ],
+      ),
+      '',
+      `Three tabs (pages of one browser context) share one connection to a local \`ws\` server; the leader tab is closed (\`page.close()\`) or its renderer crashed (CDP \`Page.crash\`); the time runs from that moment to the first \`open\` of the new connection in a remaining tab (page clocks: \`performance.timeOrigin + now()\`), over ${sh.handover.close.runs.length} rounds. Relay: two tabs; the server sends 500 messages 2 ms apart, and the follower's arrival time of each minus the leader tab's is the relay's cost; then a burst of 20,000 messages, timed to the last arrival in each tab, with each renderer's main-thread CPU time per message (CDP \`Performance.getMetrics\` ThreadTime) beside a tab whose socket does not share (Web Locks removed).`,
       '',
     );
   }

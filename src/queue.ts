@@ -2,7 +2,7 @@
 export type Data = string | ArrayBufferLike | Blob | ArrayBufferView;
 
 /** Why a message handed to `send()` was discarded. */
-export type DropReason = 'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled' | 'error';
+export type DropReason = 'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled' | 'error' | 'handover';
 
 /** What a full send queue does with a new message; see `QueueSettings.overflow`. */
 export type Overflow = 'drop-oldest' | 'drop-newest' | 'error';
