@@ -163,7 +163,8 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
       if (typeof m.channel !== 'string' || m.id === undefined) return false;
       const { channel, id, data } = m;
       if (channel === 'echo') answer({ channel, id, data });
-      else if (channel === 'fail') answer({ channel, id, error: { message: 'the demo server refuses this request', data } });
+      else if (channel === 'fail')
+        answer({ channel, id, error: { message: 'the demo server refuses this request', data } });
       else if (channel === 'slow') {
         if (pending.size >= MAX_PENDING) {
           answer({ channel, id, error: { message: `more than ${MAX_PENDING} slow requests waiting` } });
