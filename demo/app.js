@@ -3,7 +3,18 @@
 // (see index.html). The part worth copying is createSocket() and wire().
 (() => {
   const $ = (id) => document.getElementById(id);
-  const EVENTS = ['open', 'message', 'close', 'error', 'statechange', 'reconnecting', 'drop', 'giveup', 'pong'];
+  const EVENTS = [
+    'open',
+    'message',
+    'close',
+    'error',
+    'statechange',
+    'reconnecting',
+    'drop',
+    'giveup',
+    'pong',
+    'invalid',
+  ];
   const LOG_MAX = 400;
   const PLOT_MAX = 120; // pongs kept for the RTT plot; it shows as many as fit, one dot each
   // The version the generated snippet pins. `npm run demo` serves package.json's
@@ -65,6 +76,23 @@
     return PING;
   };
 
+  // The Validation panel's schema: a Standard Schema v1 written by hand (zod, valibot or
+  // arktype give the same shape). `reading` payloads must be { celsius: <finite number> }.
+  const readingSchema = {
+    '~standard': {
+      version: 1,
+      vendor: 'demo',
+      validate(v) {
+        if (!v || typeof v !== 'object' || Array.isArray(v)) return { issues: [{ message: 'expected an object' }] };
+        if (typeof v.celsius !== 'number' || !Number.isFinite(v.celsius))
+          return {
+            issues: [{ message: `celsius: expected a number, got ${JSON.stringify(v.celsius)}`, path: ['celsius'] }],
+          };
+        return { value: v };
+      },
+    },
+  };
+
   /** The options object passed to the constructor, without undefined values. */
   function buildOptions(cfg) {
     const clean = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -73,6 +101,7 @@
       binaryType: 'arraybuffer',
       reconnect: clean(cfg.reconnect),
       queue: cfg.queue ? clean(cfg.queue) : false,
+      schemas: { reading: readingSchema },
     };
     if (cfg.connectTimeout !== undefined) options.connectTimeout = cfg.connectTimeout;
     if (cfg.heartbeat) options.heartbeat = { ...clean(cfg.heartbeat), message: ping, isPong };
@@ -98,9 +127,22 @@
     const offCount = s.channel('count').on((n) => {
       $('count-echo').textContent = String(n);
     });
+    // Conversations. Replies to this page's requests settle their request and reach no
+    // handler; a handler here only ever sees a reply that came late (after a timeout or
+    // Cancel): an ordinary channel message, as the API says.
+    const offLate = REQ_CHANNELS.map((name) => s.channel(name).on((data, ev) => onLateReply(name, data, ev)));
+    const offTick = s.channel('tick').on(onTick);
+    // Validated: only payloads the schema accepted get here; the others give `invalid`.
+    const offReading = s.channel('reading').on(onReading);
+    // The page's subscriptions live on whichever socket is current: held again on a new one.
+    for (const [topic, sub] of subs) sub.stop = subscribeOn(s, topic);
     signal.addEventListener('abort', () => {
       offChat();
       offCount();
+      for (const off of offLate) off();
+      offTick();
+      offReading();
+      for (const sub of subs.values()) sub.stop?.();
     });
   }
 
@@ -145,8 +187,12 @@
         retry = null;
         break;
       case 'message':
-        log('message', preview(e.data));
+        log('message', preview(e.data), isTick(e.data) ? 'is-tick' : '');
         onReceived(e.data);
+        break;
+      case 'invalid':
+        log('invalid', `${e.channel}: ${preview(JSON.stringify(e.data))} · ${issueText(e.issues)}`);
+        onInvalid(e);
         break;
       case 'close':
         log('close', `code ${e.code} · wasClean ${e.wasClean}${e.reason ? ` · reason "${e.reason}"` : ''}`);
@@ -387,6 +433,7 @@
     if (!st.stop && !st.blackhole) parts.push('healthy');
     out.textContent = parts.join(' · ');
     out.classList.toggle('fault', Boolean(st.stop || st.blackhole));
+    if (Array.isArray(st.log)) showServerSubs(st.log);
   }
 
   let polling = false;
@@ -407,6 +454,186 @@
       }
     }
     polling = false;
+  }
+
+  // ── conversations: request, subscription, validation ───────────────────
+
+  const REQ_CHANNELS = ['echo', 'slow', 'fail'];
+  const MINI_MAX = 30; // rows kept in each panel's list
+  let reqSeq = 0;
+  let reqAbort = new AbortController(); // Cancel aborts every request made since the last Cancel
+  let reqPending = 0;
+
+  /** Prepends a row to one of the panels' lists, newest first, at most MINI_MAX. */
+  function miniLog(list, text, cls = '', data = {}) {
+    list.querySelector('.empty')?.remove();
+    const li = document.createElement('li');
+    li.className = cls;
+    li.textContent = text;
+    Object.assign(li.dataset, data);
+    list.prepend(li);
+    while (list.childElementCount > MINI_MAX) list.lastElementChild.remove();
+    return li;
+  }
+  const showPending = () => {
+    $('req-pending').textContent = `${reqPending} pending`;
+  };
+
+  $('req-form').onsubmit = async (e) => {
+    e.preventDefault();
+    if (!socket && !replaceSocket(currentUrl(), 'new endpoint')) return;
+    const channel = $('req-channel').value;
+    const n = ++reqSeq;
+    const num = (id) => ($(id).value.trim() === '' ? undefined : Number($(id).value));
+    const data = channel === 'slow' ? { ms: num('req-delay') ?? 0, n } : { n };
+    const timeout = num('req-timeout'); // blank: the socket's requestTimeout (10 s)
+    const li = miniLog(
+      $('req-log'),
+      `#${n} ${channel} ${JSON.stringify(data)}${socket.state === 'open' ? '' : ' (queued: not open)'} · waiting…`,
+      'pending',
+      { n: String(n), channel },
+    );
+    reqPending++;
+    showPending();
+    const t0 = performance.now();
+    try {
+      const reply = await socket.channel(channel).request(data, { timeout, signal: reqAbort.signal });
+      const rtt = performance.now() - t0;
+      li.textContent = `#${n} ${channel} → reply ${JSON.stringify(reply)} in ${fmtRtt(rtt)}`;
+      li.className = 'ok';
+      li.dataset.outcome = 'reply';
+      $('req-result').textContent = `reply on '${channel}'`;
+      $('req-rtt').textContent = fmtRtt(rtt);
+    } catch (err) {
+      const after = fmtRtt(performance.now() - t0);
+      const name = err?.name || 'Error';
+      const extra = name === 'RequestError' ? ` · server said: ${err.data?.message ?? JSON.stringify(err.data)}` : '';
+      li.textContent = `#${n} ${channel} → ${name} after ${after}${extra}`;
+      li.className = 'failed';
+      li.dataset.outcome = name;
+      $('req-result').textContent = name;
+      $('req-rtt').textContent = `– (${after})`;
+    } finally {
+      reqPending--;
+      showPending();
+    }
+  };
+  $('req-cancel').onclick = () => {
+    reqAbort.abort(); // no reason given: each request rejects with the signal's AbortError
+    reqAbort = new AbortController();
+  };
+  // The delay field only means something for 'slow'.
+  $('req-channel').onchange = () => {
+    $('req-delay').disabled = $('req-channel').value !== 'slow';
+  };
+
+  /** A reply no request was waiting for: it came after its request timed out or was cancelled. */
+  function onLateReply(channel, data, ev) {
+    let id = '?';
+    try {
+      id = JSON.parse(ev.data).id ?? '?';
+    } catch {}
+    miniLog(
+      $('req-log'),
+      `late reply on '${channel}' (wire id ${id}) ${JSON.stringify(data)}: no request waits for it, so it is an ordinary channel message`,
+      'late',
+      { channel },
+    );
+  }
+
+  // Subscriptions: the page's topics; each is held by socket.subscribe() on the current socket.
+  const subs = new Map(); // topic -> { stop, ticks, last, li }
+  const subFrame = (topic) => JSON.stringify({ sub: topic });
+  function subscribeOn(s, topic) {
+    return s.subscribe(subFrame(topic), { unsubscribe: JSON.stringify({ unsub: topic }) });
+  }
+  $('sub-form').onsubmit = (e) => {
+    e.preventDefault();
+    const topic = $('sub-topic').value.trim();
+    if (!topic || subs.has(topic)) return;
+    if (!socket && !replaceSocket(currentUrl(), 'new endpoint')) return;
+    const li = document.createElement('li');
+    li.dataset.topic = topic;
+    const name = document.createElement('code');
+    name.textContent = topic;
+    const ticks = document.createElement('output');
+    ticks.className = 'ticks';
+    ticks.textContent = 'no tick yet';
+    const off = document.createElement('button');
+    off.type = 'button';
+    off.className = 'small';
+    off.textContent = 'Unsubscribe';
+    off.title = 'stop(): sends {"unsub"} only if open';
+    li.append(name, ticks, off);
+    $('sub-list').append(li);
+    const sub = { stop: subscribeOn(socket, topic), ticks: 0, li };
+    subs.set(topic, sub);
+    log('demo', `subscribe ${subFrame(topic)}${socket.state === 'open' ? ': sent' : ': held for the next open'}`);
+    off.onclick = () => {
+      const state = socket.state;
+      sub.stop();
+      subs.delete(topic);
+      li.remove();
+      log(
+        'demo',
+        state === 'open'
+          ? `unsubscribe "${topic}": {"unsub"} sent`
+          : `unsubscribe "${topic}" while ${state}: nothing sent (never queued); the next connection gets no subscribe`,
+      );
+    };
+  };
+  function onTick(d) {
+    const sub = d && subs.get(d.topic);
+    if (!sub) return; // a tick already on its way when we unsubscribed
+    sub.ticks++;
+    sub.li.querySelector('.ticks').textContent =
+      `${sub.ticks} tick${sub.ticks === 1 ? '' : 's'} · connection #${d.conn}`;
+  }
+  const isTick = (data) => typeof data === 'string' && data.startsWith('{"channel":"tick"');
+  // What the server counted: the subscribe frames each connection received (from /status).
+  function showServerSubs(conns) {
+    const list = $('sub-server');
+    const shown = conns.filter((c) => Object.keys(c.subscribes).length || c.open).slice(-4);
+    list.replaceChildren();
+    if (!shown.length) return miniLog(list, 'no connection yet', 'empty');
+    for (const c of shown) {
+      const counts = (o) =>
+        Object.entries(o)
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(', ') || '–';
+      const li = miniLog(
+        list,
+        `#${c.conn} ${c.open ? 'open' : 'closed'} · subscribe ${counts(c.subscribes)} · unsub ${counts(c.unsubscribes)}`,
+        c.open ? 'open' : 'gone',
+        { conn: String(c.conn), subscribes: JSON.stringify(c.subscribes) },
+      );
+      li.dataset.open = String(c.open);
+    }
+  }
+
+  // Validation: the server sends a reading on demand; the schema decides who sees it.
+  let delivered = 0;
+  let invalids = 0;
+  const emitReading = (invalid) =>
+    send(JSON.stringify(invalid ? { emit: 'reading', invalid: true } : { emit: 'reading' }));
+  $('val-good').onclick = () => emitReading(false);
+  $('val-bad').onclick = () => emitReading(true);
+  function onReading(r) {
+    delivered++;
+    $('val-delivered').textContent = String(delivered);
+    $('val-last').textContent = `${r.celsius} °C`;
+  }
+  function onInvalid(e) {
+    invalids++;
+    $('val-invalid-count').textContent = String(invalids);
+    miniLog(
+      $('val-invalid'),
+      `invalid on '${e.channel}': ${JSON.stringify(e.data)} · ${issueText(e.issues)}`,
+      'failed',
+    );
+  }
+  function issueText(issues) {
+    return (issues ?? []).map((i) => i.message).join('; ');
   }
 
   // ── rendering ───────────────────────────────────────────────────────────
@@ -491,9 +718,9 @@
   }
 
   const logEl = $('log');
-  function log(type, detail) {
+  function log(type, detail, extra = '') {
     const li = document.createElement('li');
-    li.className = `t-${type} fresh`;
+    li.className = `t-${type} fresh${extra ? ` ${extra}` : ''}`;
     const time = document.createElement('time');
     time.textContent = clock();
     const tag = document.createElement('span');
@@ -508,6 +735,7 @@
   }
   $('log-clear').onclick = () => logEl.replaceChildren();
   $('log-pongs').onchange = (e) => logEl.classList.toggle('hide-pongs', !e.target.checked);
+  $('log-ticks').onchange = (e) => logEl.classList.toggle('hide-ticks', !e.target.checked);
 
   function addChat(dir, text) {
     const list = $('chat-log');
@@ -720,6 +948,9 @@
   // ── start ───────────────────────────────────────────────────────────────
 
   addChat('empty', 'chat messages echo back here');
+  miniLog($('req-log'), 'outcomes show here, newest first', 'empty');
+  $('req-channel').onchange();
+  miniLog($('val-invalid'), 'invalid events show here', 'empty');
   $('chat-log').firstElementChild.className = 'empty';
   setState('closed');
   showCode(readSettings());

@@ -14,6 +14,20 @@ export interface DemoStatus {
   stop: number;
   /** ms left of a black-hole fault, 0 when none */
   blackhole: number;
+  /** the last 12 WebSocket connections, oldest first: what the conversation panels did on each */
+  log: DemoConnection[];
+}
+
+export interface DemoConnection {
+  /** the connection's number, from 1 since the server started */
+  conn: number;
+  open: boolean;
+  /** `{"sub": topic}` frames received on this connection, by topic */
+  subscribes: Record<string, number>;
+  /** `{"unsub": topic}` frames received on this connection, by topic */
+  unsubscribes: Record<string, number>;
+  /** topics ticking on this connection now */
+  topics: string[];
 }
 
 export interface DemoServer {

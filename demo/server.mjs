@@ -14,12 +14,28 @@
 //                               and everything sent is discarded; when it ends they
 //                               are destroyed (a stream that lost data cannot resume)
 //   POST /fault/heal            end stop/blackhole now
-//   GET  /status                JSON: { demo, version, ws, connections, held, stop, blackhole }
-//                               (version: package.json's; stop, blackhole: ms left)
+//   GET  /status                JSON: { demo, version, ws, connections, held, stop, blackhole, log }
+//                               (version: package.json's; stop, blackhole: ms left; log: the
+//                               last connections, { conn, open, subscribes, unsubscribes, topics })
 //
 // The echo answers the demo's heartbeat ping, the one-byte binary frame [9],
 // with [10], and echoes every other frame as it came, text or binary: a text
-// 'ping' or 'pong' someone types is echoed like any other text.
+// 'ping' or 'pong' someone types is echoed like any other text. A few JSON text
+// frames are the conversation panels' and get answers instead of an echo:
+//
+//   {"channel":"echo","id":…,"data":d}    → {"channel":"echo","id":…,"data":d} at once
+//   {"channel":"slow","id":…,"data":{"ms":N}} → {"channel":"slow","id":…,"data":{"ms":N}} after
+//                                           N ms (at most 30 s)
+//   {"channel":"fail","id":…,"data":d}    → {"channel":"fail","id":…,"error":{"message":…,"data":d}}
+//   {"sub":"topic"}                       → {"channel":"tick","data":{"topic","n","conn"}} at once
+//                                           and every second on this connection (counted)
+//   {"unsub":"topic"}                     → the ticks stop (counted)
+//   {"emit":"reading"}                    → {"channel":"reading","data":{"celsius":21.5}}
+//   {"emit":"reading","invalid":true}     → {"channel":"reading","data":{"celsius":"warm"}}
+//
+// Any other frame, a request on another channel included, is echoed. Every
+// timer belongs to its connection and is cleared when it closes. /status lists
+// the last connections with their subscribe and unsubscribe counts by topic.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -45,6 +61,13 @@ const PING = 9;
 const PONG = 10;
 const MAX_FAULT_MS = 120_000;
 const MAX_HEAD = 16 * 1024;
+/** Bounds of the conversation part: per connection, and the connections /status remembers. */
+const MAX_SLOW_MS = 30_000;
+const MAX_PENDING = 100; // slow replies waiting, per connection
+const MAX_TOPICS = 16; // topics counted and ticking, per connection
+const MAX_TOPIC_LEN = 64;
+const TICK_MS = 1000;
+const LOG_CONNECTIONS = 12;
 
 /** Newest mtime (ms) of any file under dir, or 0 when dir is missing. */
 function newestMtime(dir) {
@@ -91,10 +114,83 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
 
   // ── the echo server (private port) ──
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  let connSeq = 0;
+  const connLog = []; // the last LOG_CONNECTIONS connections' conversation records
   wss.on('connection', (ws) => {
+    const rec = { conn: ++connSeq, open: true, subscribes: new Map(), unsubscribes: new Map(), ticks: new Map() };
+    connLog.push(rec);
+    if (connLog.length > LOG_CONNECTIONS) connLog.shift();
+    const pending = new Set(); // slow replies' timers
+    const answer = (frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const tick = (topic) => {
+      const t = rec.ticks.get(topic);
+      if (t) answer({ channel: 'tick', data: { topic, n: ++t.n, conn: rec.conn } });
+    };
+
+    /** Handles a conversation frame; false for anything else (which is echoed). */
+    function converse(text) {
+      if (text.charCodeAt(0) !== 123 /* { */) return false;
+      let m;
+      try {
+        m = JSON.parse(text);
+      } catch {
+        return false;
+      }
+      if (!m || typeof m !== 'object' || Array.isArray(m)) return false;
+      if (typeof m.sub === 'string' || typeof m.unsub === 'string') {
+        const sub = typeof m.sub === 'string';
+        const topic = sub ? m.sub : m.unsub;
+        if (topic.length > MAX_TOPIC_LEN) return true;
+        const counts = sub ? rec.subscribes : rec.unsubscribes;
+        if (!counts.has(topic) && counts.size >= MAX_TOPICS) return true;
+        counts.set(topic, (counts.get(topic) ?? 0) + 1);
+        const t = rec.ticks.get(topic);
+        if (sub && !t) {
+          rec.ticks.set(topic, { n: 0, timer: setInterval(() => tick(topic), TICK_MS) });
+          tick(topic);
+        } else if (!sub && t) {
+          clearInterval(t.timer);
+          rec.ticks.delete(topic);
+        }
+        return true;
+      }
+      if (m.emit === 'reading') {
+        answer({ channel: 'reading', data: { celsius: m.invalid ? 'warm' : 21.5 } });
+        return true;
+      }
+      if (typeof m.channel !== 'string' || m.id === undefined) return false;
+      const { channel, id, data } = m;
+      if (channel === 'echo') answer({ channel, id, data });
+      else if (channel === 'fail')
+        answer({ channel, id, error: { message: 'the demo server refuses this request', data } });
+      else if (channel === 'slow') {
+        if (pending.size >= MAX_PENDING) {
+          answer({ channel, id, error: { message: `more than ${MAX_PENDING} slow requests waiting` } });
+          return true;
+        }
+        const ms = Math.min(MAX_SLOW_MS, Math.max(0, Number(data?.ms) || 0));
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          answer({ channel, id, data: { ms } });
+        }, ms);
+        pending.add(timer);
+      } else return false;
+      return true;
+    }
+
     ws.on('message', (data, isBinary) => {
       if (isBinary && data.length === 1 && data[0] === PING) ws.send(Buffer.from([PONG]), { binary: true });
+      else if (!isBinary && converse(data.toString())) return;
       else ws.send(data, { binary: isBinary });
+    });
+    ws.on('close', () => {
+      rec.open = false;
+      for (const t of pending) clearTimeout(t);
+      pending.clear();
+      for (const t of rec.ticks.values()) clearInterval(t.timer);
+      rec.ticks.clear();
     });
     ws.on('error', () => {});
   });
@@ -226,6 +322,13 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
         held: held.size,
         stop: left(faults.stop),
         blackhole: left(faults.blackhole),
+        log: connLog.map((r) => ({
+          conn: r.conn,
+          open: r.open,
+          subscribes: Object.fromEntries(r.subscribes),
+          unsubscribes: Object.fromEntries(r.unsubscribes),
+          topics: [...r.ticks.keys()],
+        })),
       };
     },
   };

@@ -85,6 +85,61 @@ describe('demo server', () => {
     ]);
   });
 
+  it('answers requests on echo at once, slow after the delay, fail with "error"; echoes requests on other channels', async () => {
+    const c = connect();
+    await c.opened;
+    const t0 = Date.now();
+    c.ws.send('{"channel":"slow","id":"s1","data":{"ms":300}}');
+    c.ws.send('{"channel":"echo","id":"e1","data":{"n":1}}');
+    c.ws.send('{"channel":"fail","id":"f1","data":2}');
+    c.ws.send('{"channel":"chat","id":"c1","data":3}'); // not a conversation channel: echoed
+    await until(() => c.messages.length === 3, { message: 'three quick answers' });
+    expect(c.messages.map((m) => JSON.parse(m))).toEqual([
+      { channel: 'echo', id: 'e1', data: { n: 1 } },
+      { channel: 'fail', id: 'f1', error: { message: 'the demo server refuses this request', data: 2 } },
+      { channel: 'chat', id: 'c1', data: 3 },
+    ]);
+    await until(() => c.messages.length === 4, { message: 'the slow reply' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(JSON.parse(c.messages[3]!)).toEqual({ channel: 'slow', id: 's1', data: { ms: 300 } });
+  });
+
+  it('ticks each subscribed topic on its connection, counts sub/unsub frames per connection, clears timers on close', async () => {
+    const a = connect();
+    const b = connect();
+    await Promise.all([a.opened, b.opened]);
+    a.ws.send('{"sub":"prices"}');
+    a.ws.send('{"sub":"prices"}'); // counted twice, ticks once
+    b.ws.send('{"sub":"news"}');
+    await until(() => a.messages.length >= 2 && b.messages.length >= 2, { message: 'two ticks each', timeout: 3000 });
+    const ticks = (m: string[]) => m.map((x) => JSON.parse(x)).filter((x) => x.channel === 'tick');
+    expect(ticks(a.messages).map((t) => t.data.topic)).toEqual(['prices', 'prices']);
+    expect(ticks(a.messages).map((t) => t.data.n)).toEqual([1, 2]);
+    expect(ticks(b.messages).every((t) => t.data.topic === 'news')).toBe(true);
+    const conns = srv.fault.status().log.slice(-2);
+    expect(conns.map((r) => r.subscribes)).toEqual(expect.arrayContaining([{ prices: 2 }, { news: 1 }]));
+    a.ws.send('{"unsub":"prices"}');
+    await until(() => srv.fault.status().log.some((r) => r.unsubscribes.prices === 1), { message: 'the unsub' });
+    const seen = a.messages.length;
+    await sleep(1300);
+    expect(a.messages.length).toBe(seen); // no tick after the unsub
+    b.ws.terminate();
+    await until(() => srv.fault.status().log.some((r) => r.subscribes.news === 1 && !r.open), { message: 'b closed' });
+    expect(srv.fault.status().log.find((r) => r.subscribes.news === 1)?.topics).toEqual([]); // its interval is gone
+  });
+
+  it('emits a valid or an invalid reading on demand', async () => {
+    const c = connect();
+    await c.opened;
+    c.ws.send('{"emit":"reading"}');
+    c.ws.send('{"emit":"reading","invalid":true}');
+    await until(() => c.messages.length === 2, { message: 'two readings' });
+    expect(c.messages).toEqual([
+      '{"channel":"reading","data":{"celsius":21.5}}',
+      '{"channel":"reading","data":{"celsius":"warm"}}',
+    ]);
+  });
+
   it('drop kills WebSocket connections without a close frame', async () => {
     const c = connect();
     await c.opened;
@@ -393,6 +448,182 @@ describe('demo page in Chromium', () => {
     }
   });
 
+  // ── the conversation panels (issue 12) ──
+  const connectLocal = async (page: Page) => {
+    await local(page);
+    await page.click('#btn-open');
+    await waitState(page, 'open');
+  };
+  /** The outcome of the request row `#n` once it settled ('reply' or an error name). */
+  const outcome = async (page: Page, n: number, timeout = 15_000) => {
+    const row = page.locator(`#req-log li[data-n="${n}"][data-outcome]`);
+    await row.waitFor({ timeout });
+    return { outcome: await row.getAttribute('data-outcome'), text: (await row.textContent()) ?? '' };
+  };
+  const request = async (page: Page, channel: string, { delay = '', timeout = '' } = {}) => {
+    await page.selectOption('#req-channel', channel);
+    if (channel === 'slow') await page.fill('#req-delay', delay);
+    await page.fill('#req-timeout', timeout);
+    const before = await page.locator('#req-log li[data-n]').count();
+    await page.click('#req-send');
+    await page.waitForFunction((n) => document.querySelectorAll('#req-log li[data-n]').length > n, before);
+    return before + 1; // rows are numbered from 1 in the page
+  };
+
+  it('request panel: a reply with its round trip, and each failure by name (timeout, late reply, error reply, drop, cancel)', async () => {
+    const page = await open(srv.url);
+    try {
+      await connectLocal(page);
+
+      // echo: a reply and a round-trip time
+      let n = await request(page, 'echo');
+      let r = await outcome(page, n);
+      expect(r.outcome).toBe('reply');
+      expect(r.text).toMatch(/→ reply \{"n":1\} in \d+(\.\d+)? ms$/);
+      expect(await text(page, '#req-rtt')).toMatch(/^\d+(\.\d+)? ms$/);
+      expect(await text(page, '#req-result')).toBe("reply on 'echo'");
+
+      // slow, answered after 1200 ms, with a 300 ms timeout: TimeoutError, then the late reply
+      // comes in as an ordinary channel('slow') message
+      n = await request(page, 'slow', { delay: '1200', timeout: '300' });
+      r = await outcome(page, n);
+      expect(r.outcome).toBe('TimeoutError');
+      expect(Number(/after (\d+)/.exec(r.text)?.[1])).toBeGreaterThanOrEqual(299);
+      expect(await text(page, '#req-result')).toBe('TimeoutError');
+      expect(await page.locator('#req-log li.late').count()).toBe(0); // not yet: the server waits 1200 ms
+      await page.waitForSelector('#req-log li.late', { timeout: 5000 });
+      expect(await text(page, '#req-log li.late')).toContain(`late reply on 'slow'`);
+      expect(await text(page, '#req-log li.late')).toContain('{"ms":1200}');
+
+      // fail: the server's "error" reply
+      n = await request(page, 'fail');
+      r = await outcome(page, n);
+      expect(r.outcome).toBe('RequestError');
+      expect(r.text).toContain('the demo server refuses this request');
+
+      // a slow request in flight, then Drop connections: DisconnectedError
+      n = await request(page, 'slow', { delay: '5000', timeout: '20000' });
+      expect(await text(page, '#req-pending')).toBe('1 pending');
+      await page.click('#fault-drop');
+      r = await outcome(page, n);
+      expect(r.outcome).toBe('DisconnectedError');
+      await waitOpens(page, 2);
+      await waitState(page, 'open');
+
+      // a slow request in flight, then Cancel: AbortError
+      n = await request(page, 'slow', { delay: '5000', timeout: '20000' });
+      await page.click('#req-cancel');
+      r = await outcome(page, n);
+      expect(r.outcome).toBe('AbortError');
+      expect(await text(page, '#req-pending')).toBe('0 pending');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('subscription panel: replayed once on the connection after Drop connections (server counts); unsubscribe only sent while open', async () => {
+    const page = await open(srv.url);
+    try {
+      const known = new Set(srv.fault.status().log.map((c) => c.conn)); // earlier tests' connections
+      await connectLocal(page);
+      const mine = () => srv.fault.status().log.filter((c) => !known.has(c.conn));
+
+      await page.fill('#sub-topic', 'prices');
+      await page.click('#sub-add');
+      await page.waitForFunction(() =>
+        /\d+ ticks? · connection #\d+/.test(
+          document.querySelector('#sub-list li[data-topic="prices"] .ticks')?.textContent ?? '',
+        ),
+      );
+      const first = await until(() => mine().find((c) => c.open && c.subscribes.prices), { message: 'the subscribe' });
+      expect(first.subscribes).toEqual({ prices: 1 });
+
+      await page.click('#fault-drop');
+      await waitOpens(page, 2);
+      const second = await until(() => mine().find((c) => c.open && c.conn !== first.conn), {
+        message: 'the next connection',
+        timeout: 10_000,
+      });
+      await until(() => mine().find((c) => c.conn === second.conn)?.subscribes.prices, { message: 'the replay' });
+      await sleep(300); // a second replay would be here by now
+      const after = mine();
+      expect(after.map((c) => [c.conn, c.open, c.subscribes])).toEqual([
+        [first.conn, false, { prices: 1 }],
+        [second.conn, true, { prices: 1 }],
+      ]);
+      // the page shows the server's count for that connection (polled /status) and its ticks
+      await page.waitForSelector(`#sub-server li[data-conn="${second.conn}"][data-open="true"]`, { timeout: 5000 });
+      expect(await text(page, `#sub-server li[data-conn="${second.conn}"]`)).toContain('subscribe prices ×1');
+      await page.waitForFunction(
+        (conn) => document.querySelector('#sub-list li[data-topic="prices"] .ticks')?.textContent?.endsWith(`#${conn}`),
+        second.conn,
+      );
+
+      // unsubscribe while open: one {"unsub"} on this connection, and the ticks stop
+      await page.click('#sub-list li[data-topic="prices"] button');
+      await until(() => mine().find((c) => c.conn === second.conn)?.unsubscribes.prices === 1, {
+        message: 'the unsub',
+      });
+      expect(mine().find((c) => c.conn === second.conn)?.topics).toEqual([]);
+      expect(await page.locator('#sub-list li').count()).toBe(0);
+
+      // subscribe, close, unsubscribe while closed, connect: the new connection gets neither
+      await page.fill('#sub-topic', 'news');
+      await page.click('#sub-add');
+      await until(() => mine().find((c) => c.conn === second.conn)?.subscribes.news === 1, { message: 'news' });
+      await page.click('#btn-close');
+      await waitState(page, 'closed');
+      await page.click('#sub-list li[data-topic="news"] button');
+      expect(
+        await page.locator('#log li.t-demo', { hasText: 'unsubscribe "news" while closed: nothing sent' }).count(),
+      ).toBe(1);
+      await page.click('#btn-open');
+      await waitState(page, 'open');
+      const third = await until(() => mine().find((c) => c.open && c.conn > second.conn), {
+        message: 'a third connection',
+      });
+      await sleep(300);
+      expect(mine().find((c) => c.conn === third.conn)).toMatchObject({ subscribes: {}, unsubscribes: {} });
+      expect(mine().find((c) => c.conn === second.conn)?.unsubscribes).toEqual({ prices: 1 }); // no news unsub
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('validation panel: an invalid payload shows the invalid event with its issues and reaches no handler', async () => {
+    const page = await open(srv.url);
+    try {
+      await connectLocal(page);
+      await page.click('#val-good');
+      await page.waitForFunction(() => document.getElementById('val-delivered')?.textContent === '1');
+      expect(await text(page, '#val-last')).toBe('21.5 °C');
+
+      await page.click('#val-bad');
+      await page.waitForFunction(() => document.getElementById('val-invalid-count')?.textContent === '1');
+      expect(await text(page, '#val-invalid li.failed')).toBe(
+        `invalid on 'reading': {"celsius":"warm"} · celsius: expected a number, got "warm"`,
+      );
+      expect(await page.locator('#log li.t-invalid').count()).toBe(1);
+      // the raw message event still fired for it
+      expect(await page.locator('#log li.t-message', { hasText: '"celsius":"warm"' }).count()).toBe(1);
+
+      // a valid one after it: the handler has seen exactly the two valid readings
+      await page.click('#val-good');
+      await page.waitForFunction(() => document.querySelectorAll('#log li.t-message').length >= 3);
+      await page.waitForFunction(() => document.getElementById('val-delivered')?.textContent === '2');
+      await sleep(100);
+      expect(await text(page, '#val-delivered')).toBe('2');
+      expect(await text(page, '#val-last')).toBe('21.5 °C');
+      expect(await text(page, '#val-invalid-count')).toBe('1');
+      await page.locator('.val').screenshot({ path: join(RESULTS, 'demo-validation.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('fits a 390 px phone screen', async () => {
     const page = await open(srv.url, 390, 844);
     try {
@@ -401,6 +632,16 @@ describe('demo page in Chromium', () => {
       await waitState(page, 'open');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      // the conversation cards: nothing inside wider than the card
+      const cards = await page.evaluate(() =>
+        ['.req', '.subs', '.val'].map((sel) => {
+          const el = document.querySelector(sel) as HTMLElement;
+          const box = el.getBoundingClientRect();
+          const wider = [...el.querySelectorAll('*')].filter((c) => c.getBoundingClientRect().right > box.right + 0.5);
+          return { sel, width: box.width, wider: wider.map((c) => c.id || c.className || c.tagName) };
+        }),
+      );
+      for (const c of cards) expect(c.wider, c.sel).toEqual([]);
       await page.screenshot({ path: join(RESULTS, 'demo-390.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
