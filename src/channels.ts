@@ -102,6 +102,11 @@ export class Router implements Feature {
   private _tail = new Map<string, Promise<unknown>>();
   /** set by the requests module: takes a frame that answers a pending request (returns true) */
   reply: ((env: Envelope, event: MessageEvent) => boolean) | undefined;
+  /**
+   * set where several clients share one connection (a shared tab): true for an id that another
+   * client's request owns — its reply is consumed here, a channel message for nobody
+   */
+  foreign: ((id: string) => boolean) | undefined;
 
   constructor(private _host: Host) {
     this.codec = _host.options.channels as ChannelCodec;
@@ -116,6 +121,7 @@ export class Router implements Feature {
       return this._host.error(err);
     }
     if (!env || typeof env.channel !== 'string' || this.reply?.(env, e)) return;
+    if (env.id !== undefined && this.foreign?.(String(env.id))) return;
     const name = env.channel;
     if (!this._h.has(name)) return;
     this.pass(name, env.data, (value) => {

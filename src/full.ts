@@ -108,7 +108,6 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Core<Cha
     options?: SteadySocketOptions<Channels>,
   ) {
     // `arguments` as given: the core counts them as the native constructor does
-    // biome-ignore lint/complexity/noArguments: see above
     super(...(arguments as unknown as [UrlProvider]));
     void [url, protocols, options];
   }

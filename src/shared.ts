@@ -10,12 +10,12 @@
 import { Link } from './link';
 import type { SteadySocketOptions } from './full';
 import { SteadySocket } from './full';
-import { byteLength } from './queue';
 import type { FrameSource, SubscribeOptions } from './subscribe';
 import { checkFrame } from './subscribe';
 import type { ChannelMap } from './socket';
+import { checkClose } from './socket';
 import type { ProtocolsProvider, UrlProvider } from './url';
-import { checkUrl, syntaxError } from './url';
+import { checkUrl } from './url';
 
 export type {
   ChannelMap,
@@ -57,26 +57,6 @@ const canShare = (): boolean => {
     typeof g.BroadcastChannel === 'function' &&
     typeof (globalThis as { document?: unknown }).document === 'object'
   );
-};
-
-/**
- * `close()`/`reconnect()` arguments as the native socket converts and checks them (WebIDL
- * `[Clamp] unsigned short` code, USVString reason): the same rules as SteadySocket's own check,
- * which is not exported (see the report: a hook worth exporting).
- */
-const checkClose = (code?: unknown, reason?: unknown): [number | undefined, string | undefined] => {
-  let c: number | undefined;
-  if (code !== undefined) {
-    const x = Math.min(65535, Math.max(0, +(code as number) || 0));
-    c = Math.round(x);
-    if (c - x === 0.5 && c % 2) c--;
-    if (c !== 1000 && !(c >= 3000 && c <= 4999))
-      throw syntaxError(`close code must be 1000 or 3000-4999, got ${c}`, 'InvalidAccessError');
-  }
-  const text = reason === undefined ? reason : `${reason as string}`;
-  const r = (text as { toWellFormed?: () => string } | undefined)?.toWellFormed?.() ?? text;
-  if (r !== undefined && byteLength(r) > 123) throw syntaxError('close reason is over 123 bytes');
-  return [c, r];
 };
 
 const base = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
@@ -177,19 +157,9 @@ export class SharedSteadySocket<Channels extends object = ChannelMap> extends St
   protected override _routes() {
     const r = super._routes();
     const link = this._shared;
-    if (link && !(r as { _shared?: true })._shared) {
-      (r as { _shared?: true })._shared = true;
-      let own = r.reply;
+    if (link && !r.foreign) {
       const mine = `shared:${link.id}:`;
-      Object.defineProperty(r, 'reply', {
-        configurable: true,
-        get: () => (env: Parameters<NonNullable<typeof own>>[0], e: MessageEvent) =>
-          !!own?.(env, e) || (typeof env.id === 'string' && env.id.startsWith('shared:') && !env.id.startsWith(mine)),
-        // the requests feature plugs its reply matcher in here
-        set: (f: typeof own) => {
-          own = f;
-        },
-      });
+      r.foreign = (id) => id.startsWith('shared:') && !id.startsWith(mine);
     }
     return r;
   }

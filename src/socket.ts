@@ -51,7 +51,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as Promi
  * `[Clamp] unsigned short` ('1000' and 1000.4 are 1000) and the reason to a well-formed string;
  * then the code must be 1000 or 3000–4999 and the reason at most 123 UTF-8 bytes.
  */
-const checkClose = (code?: unknown, reason?: unknown): [number | undefined, string | undefined] => {
+export const checkClose = (code?: unknown, reason?: unknown): [number | undefined, string | undefined] => {
   let c: number | undefined;
   if (code !== undefined) {
     // ToNumber (throws for a Symbol or BigInt, as natively), clamp, round half to even
@@ -316,48 +316,10 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
     this._restart(code ?? 1000, reason);
   }
 
-  // ── events: the native semantics live in Target; here only their types ──
-
-  /**
-   * Listen for an event, with the native semantics: a listener is added once per
-   * (type, listener, capture), `once` removes it after the first call, `signal` removes it on abort,
-   * and objects with `handleEvent` work. A listener that throws is reported and never breaks the socket.
-   */
-  override addEventListener<K extends keyof SteadySocketEventMap>(
-    type: K,
-    listener: TypedListener<Channels, K>,
-    options?: boolean | ListenerOptions,
-  ): void;
-  override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
-  override addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void {
-    // `arguments` passed on: the native argument count check sees what the caller gave
-    super.addEventListener.apply(this, arguments as unknown as [string, Listener | null, boolean | ListenerOptions]);
-  }
-
-  /** Remove a listener added with the same type, listener and capture flag. */
-  override removeEventListener<K extends keyof SteadySocketEventMap>(
-    type: K,
-    listener: TypedListener<Channels, K>,
-    options?: boolean | Pick<ListenerOptions, 'capture'>,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: Listener | null,
-    options?: boolean | Pick<ListenerOptions, 'capture'>,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: Listener | null,
-    options?: boolean | Pick<ListenerOptions, 'capture'>,
-  ): void {
-    super.removeEventListener.apply(this, arguments as unknown as [string, Listener | null, boolean]);
-  }
-
   // ── the feature interface (src/feature.ts) ───────────────────────────
 
   /** What features see of this socket: made once, on first use. */
   protected _host(): Host {
-    // biome-ignore lint/complexity/noUselessThisAlias: the host's getters need the socket, not the host
     const self = this;
     return (this._hostObj ??= {
       options: this._o,
@@ -781,7 +743,32 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
   }
 }
 
+// the typed overloads of the listener methods; the methods themselves are Target's
 export interface SteadySocket<Channels extends object = ChannelMap> {
+  /**
+   * Listen for an event, with the native semantics: a listener is added once per
+   * (type, listener, capture), `once` removes it after the first call, `signal` removes it on abort,
+   * and objects with `handleEvent` work. A listener that throws is reported and never breaks the socket.
+   */
+  addEventListener<K extends keyof SteadySocketEventMap>(
+    type: K,
+    listener: TypedListener<Channels, K>,
+    options?: boolean | ListenerOptions,
+  ): void;
+  /** Listen for an event of any other type. */
+  addEventListener(type: string, listener: Listener | null, options?: boolean | ListenerOptions): void;
+  /** Remove a listener added with the same type, listener and capture flag. */
+  removeEventListener<K extends keyof SteadySocketEventMap>(
+    type: K,
+    listener: TypedListener<Channels, K>,
+    options?: boolean | Pick<ListenerOptions, 'capture'>,
+  ): void;
+  /** Remove a listener of any other type. */
+  removeEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | Pick<ListenerOptions, 'capture'>,
+  ): void;
   /** 0 */
   readonly CONNECTING: 0;
   /** 1 */

@@ -52,7 +52,8 @@ export const wait = <V>(
     if (signal !== undefined && typeof signal?.addEventListener !== 'function')
       return reject(new TypeError(`SteadySocket: ${what} signal must be an AbortSignal`));
     // the signal's reason, whatever it is (0 and null too, as fetch does); an AbortError without one
-    const aborted = () => (signal!.reason !== undefined ? signal!.reason : failure('AbortError', `${what} was aborted`));
+    const aborted = () =>
+      signal!.reason !== undefined ? signal!.reason : failure('AbortError', `${what} was aborted`);
     if (signal?.aborted) return reject(aborted());
     let over = false;
     let cleanup: (() => void) | undefined | void;
