@@ -36,8 +36,9 @@ export interface DropEvent extends Event {
   readonly data: Data;
   /**
    * why: `'overflow'`, `'ttl'`, `'closed'` (closed for good, or a `beforeOpen` send for a
-   * connection that is gone), `'giveup'`, `'disabled'` (`queue: false`) or `'error'` (the
-   * native `send()` threw while the queue was flushed)
+   * connection that is gone), `'giveup'`, `'disabled'` (`queue: false`), `'error'` (the
+   * native `send()` threw while the queue was flushed) or `'handover'` (a shared socket's frame
+   * whose fate is unknown: the leader tab went away before confirming it)
    */
   readonly reason: DropReason;
 }
