@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects, run by scripts/test.mjs in this order:
-//   unit, socket, integration, types  — fast, no browser
-//   browser                            — real Chromium against real ws servers (needs dist/)
+// Projects, run by scripts/test.mjs in this order:
+//   unit, socket(-core), integration(-core), bindings, types, package  — no browser
+//     (bindings: the React and Vue entries in jsdom against real ws servers)
+//   browser(-core)  — real Chromium against real ws servers (needs dist/)
 export default defineConfig({
   test: {
     projects: [
@@ -32,6 +33,14 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           env: { STEADY_ENTRY: 'core' },
+        },
+      },
+      {
+        test: {
+          name: 'bindings',
+          include: ['test/bindings/**/*.test.ts'],
+          environment: 'jsdom',
+          testTimeout: 20_000,
         },
       },
       {

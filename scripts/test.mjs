@@ -38,9 +38,18 @@ const steps = [
   ['API docs', 'npx', ['typedoc', '--emit', 'none']],
   ['size budget', 'node', ['scripts/size.mjs', '--check']],
   [
-    'unit, socket, integration, types, package',
+    'unit, socket, integration, bindings, types, package',
     'npx',
-    vitest('node', ['unit', 'socket', 'socket-core', 'integration', 'integration-core', 'types', 'package']),
+    vitest('node', [
+      'unit',
+      'socket',
+      'socket-core',
+      'integration',
+      'integration-core',
+      'bindings',
+      'types',
+      'package',
+    ]),
   ],
   ['browser', 'npx', vitest('browser', ['browser', 'browser-core'])],
 ];
