@@ -29,6 +29,8 @@ export interface CountingServer {
   conns: Conn[];
   /** connections open now */
   live(): Conn[];
+  /** every message received (heartbeat pings left out), with the id of its connection */
+  received: { conn: number; data: string }[];
   /** send to every open connection; returns how many */
   send(data: string): number;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export interface CountingServer {
 export async function countingServer(): Promise<CountingServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   const conns: Conn[] = [];
+  const received: { conn: number; data: string }[] = [];
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const c: Conn = { id: conns.length + 1, path: req.url ?? '/', ws, open: true };
     conns.push(c);
@@ -48,6 +51,7 @@ export async function countingServer(): Promise<CountingServer> {
     // heartbeat pings get their pong; nothing else is echoed
     ws.on('message', (data) => {
       if (String(data) === 'ping') ws.send('pong');
+      else received.push({ conn: c.id, data: String(data) });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +62,7 @@ export async function countingServer(): Promise<CountingServer> {
   return {
     url: `ws://127.0.0.1:${port}`,
     conns,
+    received,
     live: () => conns.filter((c) => c.open),
     send: (data) => {
       const open = conns.filter((c) => c.open);
