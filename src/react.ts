@@ -18,16 +18,19 @@
  * @packageDocumentation
  */
 import { useCallback, useEffect, useInsertionEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ChannelMap, SteadySocketOptions, State, StateChangeEvent } from './index';
+import type { ChannelMap, SteadySocketOptions, State } from './index';
 import { SteadySocket } from './index';
-import type { Channel } from './channels';
 import type { ProtocolsProvider, UrlProvider } from './url';
 
 /** A url as {@link useSteadySocket} takes it: what `new SteadySocket()` takes, or `null`/`undefined` for no socket. */
 export type HookUrl = UrlProvider | null | undefined;
 
 /** Makes the socket, given what `new SteadySocket(url, protocols, options)` takes (see {@link UseSteadySocketOptions.create}). */
-export type SocketFactory<S> = (url: UrlProvider, protocols: ProtocolsProvider | undefined, options: SteadySocketOptions) => S;
+export type SocketFactory<S> = (
+  url: UrlProvider,
+  protocols: ProtocolsProvider | undefined,
+  options: SteadySocketOptions,
+) => S;
 
 /** Options of {@link useSteadySocket}: the socket's own options, plus two read by the hook. All are read once, when a socket is made. */
 export interface UseSteadySocketOptions extends SteadySocketOptions {
@@ -52,9 +55,9 @@ export interface BindableSocket {
   /** see `SteadySocket#state` */
   readonly state: State;
   /** see `SteadySocket#addEventListener` */
-  addEventListener(type: 'statechange', listener: (ev: StateChangeEvent) => unknown): void;
+  addEventListener(type: 'statechange', listener: () => void): void;
   /** see `SteadySocket#removeEventListener` */
-  removeEventListener(type: 'statechange', listener: (ev: StateChangeEvent) => unknown): void;
+  removeEventListener(type: 'statechange', listener: () => void): void;
   /** see `SteadySocket#channel` */
   channel(name: never): object;
 }
@@ -82,6 +85,14 @@ const onClient = () => true;
 const onServer = () => false;
 
 /**
+ * {@link useSteadySocket} with the socket made by `options.create` (a `SharedSteadySocket`, a subclass).
+ * @returns what `create` returned, or `null` on the server, while hydrating and while `url` is null.
+ */
+export function useSteadySocket<S extends BindableSocket & { open(): void; close(): void }>(
+  url: HookUrl,
+  options: UseSteadySocketFactoryOptions<S>,
+): S | null;
+/**
  * A socket for as long as `url` stays the same, opened after the component
  * mounted and closed when it unmounts.
  *
@@ -107,14 +118,6 @@ export function useSteadySocket<Channels extends object = ChannelMap>(
   url: HookUrl,
   options?: UseSteadySocketOptions,
 ): SteadySocket<Channels> | null;
-/**
- * As above, with the socket made by `options.create` (a `SharedSteadySocket`, a subclass).
- * @returns what `create` returned, or `null` on the server, while hydrating and while `url` is null.
- */
-export function useSteadySocket<S extends BindableSocket & { open(): void; close(): void }>(
-  url: HookUrl,
-  options: UseSteadySocketFactoryOptions<S>,
-): S | null;
 export function useSteadySocket(
   url: HookUrl,
   options?: UseSteadySocketOptions & { create?: SocketFactory<SteadySocket> },

@@ -29,13 +29,16 @@ import {
   toValue,
   watch,
 } from 'vue';
-import type { ChannelMap, Data, SteadySocketOptions, State, StateChangeEvent } from './index';
+import type { ChannelMap, Data, SteadySocketOptions, State } from './index';
 import { SteadySocket } from './index';
-import type { Channel } from './channels';
 import type { ProtocolsProvider, UrlProvider } from './url';
 
 /** Makes the socket, given what `new SteadySocket(url, protocols, options)` takes (see {@link UseSteadySocketFactoryOptions.create}). */
-export type SocketFactory<S> = (url: UrlProvider, protocols: ProtocolsProvider | undefined, options: SteadySocketOptions) => S;
+export type SocketFactory<S> = (
+  url: UrlProvider,
+  protocols: ProtocolsProvider | undefined,
+  options: SteadySocketOptions,
+) => S;
 
 /** Options of {@link useSteadySocket}: the socket's own options, plus `protocols`. Read when a socket is made. */
 export interface UseSteadySocketOptions extends SteadySocketOptions {
@@ -58,9 +61,9 @@ export interface BindableSocket {
   /** see `SteadySocket#state` */
   readonly state: State;
   /** see `SteadySocket#addEventListener` */
-  addEventListener(type: 'statechange', listener: (ev: StateChangeEvent) => unknown): void;
+  addEventListener(type: 'statechange', listener: () => void): void;
   /** see `SteadySocket#removeEventListener` */
-  removeEventListener(type: 'statechange', listener: (ev: StateChangeEvent) => unknown): void;
+  removeEventListener(type: 'statechange', listener: () => void): void;
   /** see `SteadySocket#send` */
   send(data: Data): void;
   /** see `SteadySocket#open` */
@@ -125,8 +128,14 @@ interface Subscription {
 const onServer = () => hasInjectionContext() && inject(ssrContextKey, null) != null;
 
 /** What a url is compared by: a string or URL by its text, a provider function by identity. */
-const keyOf = (url: UrlProvider | null | undefined) => (url == null ? null : typeof url === 'function' ? url : String(url));
+const keyOf = (url: UrlProvider | null | undefined) =>
+  url == null ? null : typeof url === 'function' ? url : String(url);
 
+/** {@link useSteadySocket} with the socket made by `options.create` (a `SharedSteadySocket`, a subclass). */
+export function useSteadySocket<S extends BindableSocket>(
+  url: UrlSource,
+  options: UseSteadySocketFactoryOptions<S>,
+): UseSteadySocketReturn<S>;
 /**
  * A socket for the current url, closed when the url changes (a new one is made)
  * and when the effect scope is disposed (component unmounted, `scope.stop()`).
@@ -148,11 +157,6 @@ export function useSteadySocket<Channels extends object = ChannelMap>(
   url: UrlSource,
   options?: UseSteadySocketOptions,
 ): UseSteadySocketReturn<SteadySocket<Channels>>;
-/** As above, with the socket made by `options.create` (a `SharedSteadySocket`, a subclass). */
-export function useSteadySocket<S extends BindableSocket>(
-  url: UrlSource,
-  options: UseSteadySocketFactoryOptions<S>,
-): UseSteadySocketReturn<S>;
 export function useSteadySocket(
   url: UrlSource,
   options?: UseSteadySocketOptions & { create?: SocketFactory<BindableSocket> },

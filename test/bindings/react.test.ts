@@ -10,7 +10,15 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SteadySocketOptions, State } from '../../src/index';
 import { SteadySocket } from '../../src/index';
 import { useChannel, useSocketState, useSteadySocket } from '../../src/react';
-import { type CountingServer, countingServer, countingWebSocket, type LeakTracker, sleep, trackLeaks, until } from './util';
+import {
+  type CountingServer,
+  countingServer,
+  countingWebSocket,
+  type LeakTracker,
+  sleep,
+  trackLeaks,
+  until,
+} from './util';
 
 type Channels = { chat: { text: string }; other: number };
 
@@ -122,6 +130,7 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
     const log = seen();
     let setUrl!: (u: string | null) => void;
     let bump!: () => void;
+    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Host() {
       const [url, set] = useState<string | null>(`${srv.url}/one`);
       const [n, setN] = useState(0);
@@ -169,6 +178,7 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
     const calls: string[] = [];
     let setToken!: (t: string) => void;
     let socket: SteadySocket | null = null;
+    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Tok() {
       const [token, set] = useState('t1');
       setToken = set;
@@ -195,6 +205,7 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
 
   it('startClosed: the socket is made but not opened until open()', async () => {
     let socket: SteadySocket | null = null;
+    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Lazy() {
       socket = useSteadySocket(`${srv.url}/lazy`, { ...WSO, startClosed: true });
       return h('p', null, useSocketState(socket));
@@ -219,32 +230,40 @@ describe('useChannel', () => {
     let ons = 0;
     let offs = 0;
     let listeners = 0;
+    // (wrapped per instance, so the class keeps SteadySocket's typed signatures)
     class Counting<C extends object> extends SteadySocket<C> {
-      override channel<K extends keyof C & string>(name: K) {
-        const ch = super.channel(name);
-        return {
-          ...ch,
-          on: (handler: Parameters<typeof ch.on>[0]) => {
-            ons++;
-            const off = ch.on(handler);
-            return () => {
-              offs++;
-              off();
-            };
-          },
-        };
-      }
-      override addEventListener(...a: Parameters<SteadySocket['addEventListener']>) {
-        listeners++;
-        super.addEventListener(...a);
-      }
-      override removeEventListener(...a: Parameters<SteadySocket['removeEventListener']>) {
-        listeners--;
-        super.removeEventListener(...a);
+      constructor(...args: ConstructorParameters<typeof SteadySocket>) {
+        super(...args);
+        const channel = this.channel.bind(this);
+        const add = this.addEventListener.bind(this) as (...a: unknown[]) => void;
+        const remove = this.removeEventListener.bind(this) as (...a: unknown[]) => void;
+        this.channel = ((name: keyof C & string) => {
+          const ch = channel(name);
+          return {
+            ...ch,
+            on: (handler: Parameters<typeof ch.on>[0]) => {
+              ons++;
+              const off = ch.on(handler);
+              return () => {
+                offs++;
+                off();
+              };
+            },
+          };
+        }) as typeof this.channel;
+        this.addEventListener = ((...a: unknown[]) => {
+          listeners++;
+          add(...a);
+        }) as typeof this.addEventListener;
+        this.removeEventListener = ((...a: unknown[]) => {
+          listeners--;
+          remove(...a);
+        }) as typeof this.removeEventListener;
       }
     }
     const handled: string[] = [];
     let setTag!: (t: string) => void;
+    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Chat() {
       const [tag, set] = useState('a');
       setTag = set;

@@ -146,7 +146,9 @@ export function trackLeaks(): LeakTracker {
   ] as const) {
     const add = target.addEventListener;
     const remove = target.removeEventListener;
-    const own = ['addEventListener', 'removeEventListener'].map((k) => [k, Object.getOwnPropertyDescriptor(target, k)] as const);
+    const own = ['addEventListener', 'removeEventListener'].map(
+      (k) => [k, Object.getOwnPropertyDescriptor(target, k)] as const,
+    );
     // count each (type, listener, capture) once, as EventTarget does
     const seen = new Set<string>();
     const ids = new WeakMap<object, number>();
@@ -197,7 +199,7 @@ export function trackLeaks(): LeakTracker {
  * `ws`'s WebSocket, counting the native sockets made: a socket made and cut in
  * the same tick never reaches the server, so the server's count alone would miss it.
  */
-export function countingWebSocket(): { WebSocket: typeof WsSocket; made: string[] } {
+export function countingWebSocket(): { WebSocket: unknown; made: string[] } {
   const made: string[] = [];
   class Counted extends WsSocket {
     constructor(...args: ConstructorParameters<typeof WsSocket>) {

@@ -7,8 +7,16 @@ import { createSSRApp, defineComponent, effectScope, h, nextTick, ref, type Prop
 import { renderToString } from 'vue/server-renderer';
 import type { SteadySocketOptions } from '../../src/index';
 import { SteadySocket } from '../../src/index';
-import { useSteadySocket } from '../../src/vue';
-import { type CountingServer, countingServer, countingWebSocket, type LeakTracker, sleep, trackLeaks, until } from './util';
+import { type UseSteadySocketReturn, useSteadySocket } from '../../src/vue';
+import {
+  type CountingServer,
+  countingServer,
+  countingWebSocket,
+  type LeakTracker,
+  sleep,
+  trackLeaks,
+  until,
+} from './util';
 
 type Channels = { chat: { text: string } };
 
@@ -46,6 +54,7 @@ describe('in a component', () => {
   const Live = defineComponent({
     props: { path: { type: String as PropType<string | null>, default: null } },
     setup(props, { expose }) {
+      // biome-ignore lint/correctness/useHookAtTopLevel: a Vue composable in setup (the rule is React's)
       const io = useSteadySocket<Channels>(() => (props.path === null ? null : `${srv.url}${props.path}`), WSO);
       const last = ref('');
       io.channel('chat').on((d) => {
@@ -57,7 +66,10 @@ describe('in a component', () => {
       return () => h('p', `${io.state.value}|${last.value}`);
     },
   });
-  type Exposed = { io: ReturnType<typeof useSteadySocket<Channels>>; atSetup: { socket: unknown; state: string } };
+  type Exposed = {
+    io: UseSteadySocketReturn<SteadySocket<Channels>>;
+    atSetup: { socket: unknown; state: string };
+  };
 
   it('opens once mounted (one connection), re-renders its state, reconnects on a url change, closes on unmount', async () => {
     const w = mount(Live, { props: { path: '/a' } });

@@ -4,7 +4,7 @@
 // server, and TypeScript type-checking under moduleResolution node16 and
 // bundler, from ESM and CommonJS files. ws, @types/ws and @types/node are linked
 // from this repo's node_modules; tsc is this repo's.
-import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoServer, explain, pack, ROOT, type RunResult, requireBuild, run, tempDir } from './util';
@@ -201,7 +201,136 @@ export { s };
     },
     files: ['node20.mts'],
   }),
+
+  // ── the framework entries (React and Vue linked into this project) ──
+
+  // run time, ESM: both entries resolve to their .mjs; server rendering makes no socket; the Vue
+  // composable in a bare effect scope (not a server render) connects with ws and round-trips a channel
+  // message; it is the one SteadySocket class of the main entry (a shared chunk, not a copy)
+  'fw-esm.mjs': `
+import { fileURLToPath } from 'node:url';
+import { createElement as h } from 'react';
+import { renderToString } from 'react-dom/server';
+import { createSSRApp, effectScope, h as vh } from 'vue';
+import { renderToString as vueRender } from 'vue/server-renderer';
+import WebSocket from 'ws';
+import { SteadySocket } from 'steadysocket';
+import * as react from 'steadysocket/react';
+import * as vue from 'steadysocket/vue';
+function App() {
+  const socket = react.useSteadySocket(process.env.ECHO_URL, { WebSocket });
+  return h('p', null, react.useSocketState(socket) + '|' + String(react.useChannel(socket, 'chat')));
+}
+const html = renderToString(h(App));
+const vhtml = await vueRender(createSSRApp({ setup() { const io = vue.useSteadySocket(process.env.ECHO_URL, { WebSocket }); return () => vh('p', io.state.value); } }));
+const scope = effectScope();
+const io = scope.run(() => vue.useSteadySocket(process.env.ECHO_URL, { WebSocket }));
+const got = await new Promise((resolve, reject) => {
+  const t = setTimeout(() => reject(new Error('no echo within 5 s')), 5000);
+  io.channel('chat').on((d) => { clearTimeout(t); resolve(d); });
+  io.channel('chat').send({ text: 'hi from vue' });
+});
+const sameClass = io.socket.value instanceof SteadySocket;
+const socket = io.socket.value;
+await new Promise((resolve) => { socket.addEventListener('close', resolve, { once: true }); scope.stop(); });
+console.log(JSON.stringify({
+  resolved: [fileURLToPath(import.meta.resolve('steadysocket/react')), fileURLToPath(import.meta.resolve('steadysocket/vue'))],
+  react: Object.keys(react).sort(), vue: Object.keys(vue).sort(), html, vhtml, got, sameClass, state: socket.state,
+}));
+`,
+
+  'fw-cjs.cjs': `
+const { createElement: h } = require('react');
+const { renderToString } = require('react-dom/server');
+const { effectScope } = require('vue');
+const { SteadySocket } = require('steadysocket');
+const react = require('steadysocket/react');
+const vue = require('steadysocket/vue');
+function App() {
+  const socket = react.useSteadySocket('ws://127.0.0.1:9/');
+  return h('p', null, react.useSocketState(socket));
+}
+const html = renderToString(h(App));
+const scope = effectScope();
+const io = scope.run(() => vue.useSteadySocket('ws://127.0.0.1:9/', { WebSocket: require('ws'), startClosed: true }));
+const sameClass = io.socket.value instanceof SteadySocket;
+scope.stop();
+console.log(JSON.stringify({
+  resolved: [require.resolve('steadysocket/react'), require.resolve('steadysocket/vue')],
+  react: Object.keys(react).sort(), vue: Object.keys(vue).sort(), html, sameClass, state: io.state.value,
+}));
+`,
+
+  // types: the hooks typed from the channel map, in ESM and CommonJS consumers
+  'frameworks.mts': `
+import { SteadySocket, type State } from 'steadysocket';
+import { useChannel, useSocketState, useSteadySocket } from 'steadysocket/react';
+import { useSteadySocket as useVueSocket } from 'steadysocket/vue';
+type Channels = { chat: { text: string }; count: number };
+export function useChat() {
+  const socket = useSteadySocket<Channels>('wss://example.test', { heartbeat: true });
+  const same: SteadySocket<Channels> | null = socket;
+  const state: State = useSocketState(socket);
+  const last = useChannel(socket, 'chat', (m) => void m.text.length);
+  const text: string | undefined = last?.text;
+  const count: number | undefined = useChannel(socket, 'count');
+  // @ts-expect-error a channel that is not declared
+  useChannel(socket, 'nope');
+  return { same, state, text, count };
+}
+const io = useVueSocket<Channels>(() => 'wss://example.test');
+io.channel('chat').send({ text: 'hi' });
+const s: SteadySocket<Channels> | null = io.socket.value;
+const st: State = io.state.value;
+// @ts-expect-error a payload of the wrong type
+io.channel('chat').send({ text: 1 });
+export { s, st };
+`,
+
+  'frameworks.cts': `
+import { SteadySocket } from 'steadysocket';
+import { useChannel, useSteadySocket } from 'steadysocket/react';
+import vue = require('steadysocket/vue');
+type Channels = { chat: { text: string } };
+export function useChat() {
+  const socket = useSteadySocket<Channels>('wss://example.test');
+  const same: SteadySocket<Channels> | null = socket;
+  const last: { text: string } | undefined = useChannel(socket, 'chat');
+  // @ts-expect-error a channel that is not declared
+  useChannel(socket, 'nope');
+  return { same, last };
+}
+export const io = vue.useSteadySocket<Channels>('wss://example.test');
+`,
+
+  'tsconfig.frameworks.json': JSON.stringify({
+    compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
+    files: ['frameworks.mts', 'frameworks.cts'],
+  }),
 };
+
+/** A second fresh project: the same tarball, and neither React nor Vue anywhere it can resolve. */
+const BARE_FILES: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'steadysocket-bare', private: true, version: '0.0.0' }, null, 2),
+  'bare.mjs': `
+const out = {};
+const main = await import('steadysocket');
+out.main = typeof main.SteadySocket;
+for (const name of ['react', 'vue']) {
+  try { await import(name); out[name + 'Installed'] = true; } catch { out[name + 'Installed'] = false; }
+  try { await import('steadysocket/' + name); out[name] = 'loaded'; } catch (e) { out[name] = { code: e.code, message: e.message.split('\\n')[0] }; }
+}
+console.log(JSON.stringify(out));
+`,
+  'bare.cjs': `
+const out = { main: typeof require('steadysocket').SteadySocket };
+for (const name of ['react', 'vue']) {
+  try { require('steadysocket/' + name); out[name] = 'loaded'; } catch (e) { out[name] = { code: e.code, message: e.message.split('\\n')[0] }; }
+}
+console.log(JSON.stringify(out));
+`,
+};
+let bare: string;
 
 // ── helpers ─────────────────────────────────────────────────────────────
 
@@ -257,8 +386,17 @@ beforeAll(async () => {
   );
   if (r.code !== 0) throw new Error(explain('npm install --offline <tarball>', r));
   console.log(`installed ${packed.tgz} offline in ${r.ms} ms`);
+  bare = join(dir, 'bare');
+  mkdirSync(bare);
+  for (const [name, text] of Object.entries(BARE_FILES)) writeFileSync(join(bare, name), text);
+  const rb = await run(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', packed.tgz],
+    { cwd: bare, timeout: 60_000 },
+  );
+  if (rb.code !== 0) throw new Error(explain('npm install --offline <tarball> (bare project)', rb));
   // after the install: npm would prune links it does not know about
-  for (const name of ['ws', '@types/ws', '@types/node']) {
+  for (const name of ['ws', '@types/ws', '@types/node', 'react', 'react-dom', '@types/react', 'vue']) {
     const from = join(ROOT, 'node_modules', name);
     if (!existsSync(from)) throw new Error(`${name} is missing from the repo's node_modules (npm ci)`);
     mkdirSync(join(app, 'node_modules', name, '..'), { recursive: true });
@@ -271,6 +409,7 @@ beforeAll(async () => {
     'tsconfig.bundler.json',
     'tsconfig.node.json',
     'tsconfig.node20.json',
+    'tsconfig.frameworks.json',
   ]) {
     tsc(config).catch(() => {}); // reported by the test that reads it
   }
@@ -341,5 +480,104 @@ describe('a fresh project with the packed tarball installed', () => {
 
   it('TypeScript, Node app: passing ws as the WebSocket option needs no cast', async () => {
     expect(await errorsIn('tsconfig.node.json', /^node-ws\.[cm]ts$/)).toEqual([]);
+  });
+});
+
+// ── the framework entries ───────────────────────────────────────────────
+
+/** Bare specifiers imported or required by `file` and every dist file it reaches through relative imports. */
+function externalsOf(distDir: string, file: string): string[] {
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    // comments left out: the JSDoc examples in the ESM/CJS builds show imports too
+    const text = readFileSync(join(distDir, f), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+      .join('\n');
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else out.add(spec);
+    }
+  };
+  visit(file);
+  return [...out].sort();
+}
+
+describe('steadysocket/react and steadysocket/vue from the tarball', () => {
+  it('the main, core and shared entries reach no framework: no import or require of anything outside the package', () => {
+    const distDir = join(app, 'node_modules', 'steadysocket', 'dist');
+    for (const f of [
+      'steadysocket.mjs',
+      'steadysocket.cjs',
+      'steadysocket.core.mjs',
+      'steadysocket.core.cjs',
+      'steadysocket.shared.mjs',
+      'steadysocket.shared.cjs',
+    ]) {
+      expect(externalsOf(distDir, f), f).toEqual([]);
+    }
+    // the control: the framework entries do import their framework
+    expect(externalsOf(distDir, 'steadysocket.react.mjs')).toEqual(['react']);
+    expect(externalsOf(distDir, 'steadysocket.vue.cjs')).toEqual(['vue']);
+  });
+
+  it('without React or Vue installed: the main entry works, the framework entries fail naming the missing framework (ESM)', async () => {
+    const r = await run(process.execPath, ['bare.mjs'], { cwd: bare, timeout: 20_000 });
+    expect(r.code, explain('node bare.mjs', r)).toBe(0);
+    const out = JSON.parse(r.stdout);
+    console.log(`bare ESM: ${r.stdout.trim()}`);
+    expect(out).toMatchObject({ main: 'function', reactInstalled: false, vueInstalled: false });
+    expect(out.react.code).toBe('ERR_MODULE_NOT_FOUND');
+    expect(out.react.message).toMatch(/Cannot find package 'react' imported from .*steadysocket\.react\.mjs/);
+    expect(out.vue.code).toBe('ERR_MODULE_NOT_FOUND');
+    expect(out.vue.message).toMatch(/Cannot find package 'vue' imported from .*steadysocket\.vue\.mjs/);
+  });
+
+  it('without React or Vue installed: the same with require (CommonJS)', async () => {
+    const r = await run(process.execPath, ['bare.cjs'], { cwd: bare, timeout: 20_000 });
+    expect(r.code, explain('node bare.cjs', r)).toBe(0);
+    const out = JSON.parse(r.stdout);
+    console.log(`bare CJS: ${r.stdout.trim()}`);
+    expect(out.main).toBe('function');
+    expect(out.react).toMatchObject({ code: 'MODULE_NOT_FOUND', message: "Cannot find module 'react'" });
+    expect(out.vue).toMatchObject({ code: 'MODULE_NOT_FOUND', message: "Cannot find module 'vue'" });
+  });
+
+  it('with React and Vue installed, import: server rendering makes no socket; a Vue scope connects, echoes and closes', async () => {
+    const r = await run(process.execPath, ['fw-esm.mjs'], { cwd: app, env: { ECHO_URL: server.url }, timeout: 30_000 });
+    expect(r.code, explain('node fw-esm.mjs', r)).toBe(0);
+    const out = JSON.parse(r.stdout);
+    console.log(`frameworks ESM: ${r.ms} ms, ${r.stdout.trim()}`);
+    const dist = join(app, 'node_modules', 'steadysocket', 'dist');
+    expect(out.resolved).toEqual([join(dist, 'steadysocket.react.mjs'), join(dist, 'steadysocket.vue.mjs')]);
+    expect(out.react).toEqual(['useChannel', 'useSocketState', 'useSteadySocket']);
+    expect(out.vue).toEqual(['useSteadySocket']);
+    expect(out.html).toBe('<p>closed|undefined</p>');
+    expect(out.vhtml).toBe('<p>closed</p>');
+    expect(out.got).toEqual({ text: 'hi from vue' });
+    expect(out.sameClass).toBe(true);
+    expect(out.state).toBe('closed');
+  });
+
+  it('with React and Vue installed, require: both entries resolve to their .cjs and share the main entry class', async () => {
+    const r = await run(process.execPath, ['fw-cjs.cjs'], { cwd: app, timeout: 30_000 });
+    expect(r.code, explain('node fw-cjs.cjs', r)).toBe(0);
+    const out = JSON.parse(r.stdout);
+    console.log(`frameworks CJS: ${r.ms} ms, ${r.stdout.trim()}`);
+    const dist = join(app, 'node_modules', 'steadysocket', 'dist');
+    expect(out.resolved).toEqual([join(dist, 'steadysocket.react.cjs'), join(dist, 'steadysocket.vue.cjs')]);
+    expect(out.react).toEqual(['useChannel', 'useSocketState', 'useSteadySocket']);
+    expect(out.vue).toEqual(['useSteadySocket']);
+    expect(out.html).toBe('<p>closed</p>');
+    expect(out.sameClass).toBe(true);
+    expect(out.state).toBe('closed');
+  });
+
+  it('TypeScript, node16, ESM and CommonJS: the hooks are typed from the channel map, mistakes do not compile', async () => {
+    expect(await errorsIn('tsconfig.frameworks.json', /./)).toEqual([]);
   });
 });
