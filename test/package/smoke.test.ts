@@ -492,13 +492,16 @@ function externalsOf(distDir: string, file: string): string[] {
   const visit = (f: string) => {
     if (seen.has(f)) return;
     seen.add(f);
-    // comments left out: the JSDoc examples in the ESM/CJS builds show imports too
-    const text = readFileSync(join(distDir, f), 'utf8')
-      .split('\n')
-      .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
-      .join('\n');
-    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g)) {
-      const spec = m[1]!;
+    // import/export statements at the start of a line and require() calls: what rollup emits
+    // (a bare scan would also match the JSDoc examples and error messages that show imports)
+    const text = readFileSync(join(distDir, f), 'utf8');
+    const specs = [
+      ...text.matchAll(/^(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^import\s*['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^(?:var|const|let)\s+\w+\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/gm),
+      ...text.matchAll(/^require\(\s*['"]([^'"]+)['"]\s*\)/gm),
+    ].map((m) => m[1]!);
+    for (const spec of specs) {
       if (spec.startsWith('./')) visit(spec.slice(2));
       else out.add(spec);
     }
