@@ -179,7 +179,8 @@ export { s };
 
   'tsconfig.node16.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
-    files: ['consumer.mts', 'consumer.cts', 'interfaces.mts'],
+    // (the framework consumers share this run: one tsc less on a busy machine)
+    files: ['consumer.mts', 'consumer.cts', 'interfaces.mts', 'frameworks.mts', 'frameworks.cts'],
   }),
   'tsconfig.bundler.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'preserve', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] },
@@ -302,11 +303,6 @@ export function useChat() {
 }
 export const io = vue.useSteadySocket<Channels>('wss://example.test');
 `,
-
-  'tsconfig.frameworks.json': JSON.stringify({
-    compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
-    files: ['frameworks.mts', 'frameworks.cts'],
-  }),
 };
 
 /** A second fresh project: the same tarball, and neither React nor Vue anywhere it can resolve. */
@@ -409,7 +405,6 @@ beforeAll(async () => {
     'tsconfig.bundler.json',
     'tsconfig.node.json',
     'tsconfig.node20.json',
-    'tsconfig.frameworks.json',
   ]) {
     tsc(config).catch(() => {}); // reported by the test that reads it
   }
@@ -459,7 +454,7 @@ describe('a fresh project with the packed tarball installed', () => {
   });
 
   it('TypeScript, moduleResolution node16: ESM (.mts) and CommonJS (.cts) consumers type-check, mistakes do not', async () => {
-    expect(await errorsIn('tsconfig.node16.json', /^(?!interfaces\.mts$)/)).toEqual([]);
+    expect(await errorsIn('tsconfig.node16.json', /^(?!interfaces\.mts$|frameworks\.[cm]ts$)/)).toEqual([]);
   });
 
   it('TypeScript, moduleResolution bundler: import and import = require() consumers type-check', async () => {
@@ -581,6 +576,6 @@ describe('steadysocket/react and steadysocket/vue from the tarball', () => {
   });
 
   it('TypeScript, node16, ESM and CommonJS: the hooks are typed from the channel map, mistakes do not compile', async () => {
-    expect(await errorsIn('tsconfig.frameworks.json', /./)).toEqual([]);
+    expect(await errorsIn('tsconfig.node16.json', /^frameworks\.[cm]ts$/)).toEqual([]);
   });
 });
