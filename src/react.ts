@@ -50,7 +50,7 @@ export interface UseSteadySocketFactoryOptions<S> extends UseSteadySocketOptions
   create: SocketFactory<S>;
 }
 
-/** What the hooks need of a socket: a {@link SteadySocket}, a subclass or a `SharedSteadySocket`. */
+/** What the hooks need of a socket: a {@link SteadySocket}, a subclass, a `SharedSteadySocket` or the core entry's socket. */
 export interface BindableSocket {
   /** see `SteadySocket#state` */
   readonly state: State;
@@ -58,8 +58,8 @@ export interface BindableSocket {
   addEventListener(type: 'statechange', listener: () => void): void;
   /** see `SteadySocket#removeEventListener` */
   removeEventListener(type: 'statechange', listener: () => void): void;
-  /** see `SteadySocket#channel` */
-  channel(name: never): object;
+  /** see `SteadySocket#channel` (absent on `steadysocket/core`'s socket, which has no channels) */
+  channel?(name: never): object;
 }
 
 /** The channel map of a socket type: `SteadySocket<Channels>` (or a subclass) gives `Channels`. */
@@ -205,7 +205,7 @@ export function useSocketState(socket: BindableSocket | null | undefined): State
  * @example
  * const last = useChannel(socket, 'chat', (msg) => log.push(msg)); // typed from the socket's channel map
  */
-export function useChannel<S extends BindableSocket, K extends ChannelName<S>>(
+export function useChannel<S extends BindableSocket & { channel(name: never): object }, K extends ChannelName<S>>(
   socket: S | null | undefined,
   name: K,
   handler?: (data: ChannelPayload<S, K>, event: MessageEvent) => void,
@@ -217,6 +217,10 @@ export function useChannel<S extends BindableSocket, K extends ChannelName<S>>(
   const [last, setLast] = useState<{ socket: S; name: string; data: ChannelPayload<S, K> } | undefined>();
   useEffect(() => {
     if (!socket) return;
+    if (typeof socket.channel !== 'function')
+      throw new TypeError(
+        "steadysocket/react: this socket has no channel(): channels are in the full 'steadysocket' entry",
+      );
     const channel = (socket as unknown as SteadySocket<ChannelsOf<S>>).channel(name);
     return channel.on((data, event) => {
       setLast({ socket, name, data });

@@ -56,7 +56,7 @@ export interface UseSteadySocketFactoryOptions<S> extends UseSteadySocketOptions
   create: SocketFactory<S>;
 }
 
-/** What the composable needs of a socket: a {@link SteadySocket}, a subclass or a `SharedSteadySocket`. */
+/** What the composable needs of a socket: a {@link SteadySocket}, a subclass, a `SharedSteadySocket` or the core entry's socket. */
 export interface BindableSocket {
   /** see `SteadySocket#state` */
   readonly state: State;
@@ -72,8 +72,8 @@ export interface BindableSocket {
   close(code?: number, reason?: string): void;
   /** see `SteadySocket#reconnect` */
   reconnect(code?: number, reason?: string): void;
-  /** see `SteadySocket#channel` */
-  channel(name: never): object;
+  /** see `SteadySocket#channel` (absent on `steadysocket/core`'s socket, which has no channels) */
+  channel?(name: never): object;
 }
 
 /** The channel map of a socket type: `SteadySocket<Channels>` (or a subclass) gives `Channels`. */
@@ -173,7 +173,9 @@ export function useSteadySocket(
     reconnect: (code, reason) => socket.value?.reconnect(code, reason),
     channel: (name: string) => ({
       name,
-      send: (data: unknown) => (socket.value as unknown as SteadySocket | null)?.channel(name).send(data),
+      send: (data: unknown) => {
+        if (socket.value) channelOf(socket.value, name).send(data);
+      },
       on: (handler: (data: unknown, event: MessageEvent) => void) => {
         const sub: Subscription = { name, handler };
         subs.add(sub);
@@ -243,5 +245,14 @@ export function useSteadySocket(
 /** Move a channel subscription to `to` (or drop it with `null`). */
 function attach(sub: Subscription, to: BindableSocket | null): void {
   sub.off?.();
-  sub.off = to ? (to as unknown as SteadySocket).channel(sub.name).on(sub.handler) : undefined;
+  sub.off = to ? channelOf(to, sub.name).on(sub.handler) : undefined;
+}
+
+/** The socket's channel, or a TypeError that says where channels are (the core entry has none). */
+function channelOf(socket: BindableSocket, name: string) {
+  if (typeof socket.channel !== 'function')
+    throw new TypeError(
+      "steadysocket/vue: this socket has no channel(): channels are in the full 'steadysocket' entry",
+    );
+  return (socket as unknown as SteadySocket).channel(name);
 }

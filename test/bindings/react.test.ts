@@ -8,6 +8,7 @@ import { hydrateRoot } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SteadySocketOptions, State } from '../../src/index';
+import { SteadySocket as CoreSocket } from '../../src/core';
 import { SteadySocket } from '../../src/index';
 import { useChannel, useSocketState, useSteadySocket } from '../../src/react';
 import {
@@ -219,6 +220,26 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
     r.unmount();
     await until(() => srv.live().length === 0, 'the close');
     expect(srv.conns).toHaveLength(1);
+    await expectNothingLeft();
+  });
+});
+
+describe('with the core entry socket (create)', () => {
+  it('steadysocket/core works through create: one connection, state re-renders, closed on unmount', async () => {
+    let socket: CoreSocket | null = null;
+    function Core() {
+      socket = useSteadySocket(`${srv.url}/core`, { ...WSO, create: (u, p, o) => new CoreSocket(u, p, o) });
+      return h('p', null, useSocketState(socket));
+    }
+    const r = render(strict(h(Core)));
+    await until(() => text(r.container) === 'open', 'open');
+    await sleep(150);
+    expect(socket).toBeInstanceOf(CoreSocket);
+    expect(socket).not.toBeInstanceOf(SteadySocket);
+    expect(native).toEqual([`${srv.url}/core`]);
+    r.unmount();
+    await until(() => srv.live().length === 0, 'the close');
+    expect(socket!.state).toBe('closed');
     await expectNothingLeft();
   });
 });

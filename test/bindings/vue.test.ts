@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import { createSSRApp, defineComponent, effectScope, h, nextTick, ref, type PropType } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import type { SteadySocketOptions } from '../../src/index';
+import { SteadySocket as CoreSocket } from '../../src/core';
 import { SteadySocket } from '../../src/index';
 import { type UseSteadySocketReturn, useSteadySocket } from '../../src/vue';
 import {
@@ -199,6 +200,20 @@ describe('in a bare effectScope', () => {
     expect(native).toEqual([]);
     io.open();
     await until(() => io.state.value === 'open', 'open');
+    scope.stop();
+    await until(() => srv.live().length === 0, 'the close');
+    await expectNothingLeft();
+  });
+
+  it('a core entry socket through create: connects and closes; channel() says channels are in the full entry', async () => {
+    const scope = effectScope();
+    const io = scope.run(() =>
+      useSteadySocket(`${srv.url}/core`, { WebSocket: WSO.WebSocket, create: (u, p, o) => new CoreSocket(u, p, o) }),
+    )!;
+    onTestFinished(() => scope.stop());
+    await until(() => io.state.value === 'open', 'open');
+    expect(io.socket.value).toBeInstanceOf(CoreSocket);
+    expect(() => io.channel('chat').on(() => {})).toThrow(/full 'steadysocket' entry/);
     scope.stop();
     await until(() => srv.live().length === 0, 'the close');
     await expectNothingLeft();

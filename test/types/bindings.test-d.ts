@@ -4,6 +4,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Ref } from 'vue';
 import type { State } from '../../src/index';
+import { SteadySocket as CoreSocket } from '../../src/core';
 import { SteadySocket } from '../../src/index';
 import { useChannel, useSocketState, useSteadySocket } from '../../src/react';
 import { type BoundChannel, useSteadySocket as useVueSocket } from '../../src/vue';
@@ -66,6 +67,16 @@ describe('steadysocket/react', () => {
     useChannel(s, 'nope');
     // @ts-expect-error create must return a socket
     useSteadySocket(url, { create: () => ({}) });
+  });
+});
+
+describe('the core entry socket', () => {
+  it('fits useSteadySocket (create) and useSocketState; useChannel wants a socket with channels', () => {
+    const s = useSteadySocket(url, { create: (u, p, o) => new CoreSocket(u, p, o) });
+    expectTypeOf(s).toEqualTypeOf<CoreSocket | null>();
+    expectTypeOf(useSocketState(s)).toEqualTypeOf<State>();
+    // @ts-expect-error the core socket has no channel()
+    useChannel(s, 'chat');
   });
 });
 
