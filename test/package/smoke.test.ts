@@ -179,8 +179,7 @@ export { s };
 
   'tsconfig.node16.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
-    // (the framework consumers share this run: one tsc less on a busy machine)
-    files: ['consumer.mts', 'consumer.cts', 'interfaces.mts', 'frameworks.mts', 'frameworks.cts'],
+    files: ['consumer.mts', 'consumer.cts', 'interfaces.mts'],
   }),
   'tsconfig.bundler.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'preserve', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] },
@@ -189,6 +188,12 @@ export { s };
   'tsconfig.node.json': JSON.stringify({
     compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022'], types: ['node'] },
     files: ['node-ws.mts', 'node-ws.cts'],
+  }),
+  // the framework consumers: checked by their own test, after the runs above (React's and Vue's types
+  // are large; a fifth tsc in parallel on a busy 2-core machine pushed the others past their limit)
+  'tsconfig.frameworks.json': JSON.stringify({
+    compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16', lib: ['ES2022', 'DOM'], types: [] },
+    files: ['frameworks.mts', 'frameworks.cts'],
   }),
   'tsconfig.node20.json': JSON.stringify({
     // typeRoots first: undici-types' `reference types="node"` must find version 20, not the repo's newest
@@ -454,7 +459,7 @@ describe('a fresh project with the packed tarball installed', () => {
   });
 
   it('TypeScript, moduleResolution node16: ESM (.mts) and CommonJS (.cts) consumers type-check, mistakes do not', async () => {
-    expect(await errorsIn('tsconfig.node16.json', /^(?!interfaces\.mts$|frameworks\.[cm]ts$)/)).toEqual([]);
+    expect(await errorsIn('tsconfig.node16.json', /^(?!interfaces\.mts$)/)).toEqual([]);
   });
 
   it('TypeScript, moduleResolution bundler: import and import = require() consumers type-check', async () => {
@@ -576,6 +581,8 @@ describe('steadysocket/react and steadysocket/vue from the tarball', () => {
   });
 
   it('TypeScript, node16, ESM and CommonJS: the hooks are typed from the channel map, mistakes do not compile', async () => {
-    expect(await errorsIn('tsconfig.node16.json', /^frameworks\.[cm]ts$/)).toEqual([]);
+    // the other tsc runs are over by now (awaited by the tests above)
+    await Promise.allSettled(tscRuns.values());
+    expect(await errorsIn('tsconfig.frameworks.json', /./)).toEqual([]);
   });
 });
