@@ -178,8 +178,8 @@ export function useSteadySocket(
       },
       on: (handler: (data: unknown, event: MessageEvent) => void) => {
         const sub: Subscription = { name, handler };
+        attach(sub, socket.value); // throws for a socket without channels: then nothing is kept
         subs.add(sub);
-        attach(sub, socket.value);
         return () => {
           subs.delete(sub);
           sub.off?.();
