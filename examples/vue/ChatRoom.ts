@@ -15,7 +15,6 @@ import { useChat } from './chat';
 export const ChatRoom = defineComponent({
   props: { room: { type: String, required: true }, user: { type: String, required: true } },
   setup(props) {
-    // biome-ignore lint/correctness/useHookAtTopLevel: a Vue composable in setup (the rule is React's)
     const { state, log, online, say } = useChat(() => props.room, props.user);
     return () =>
       h('section', [

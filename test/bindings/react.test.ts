@@ -131,7 +131,6 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
     const log = seen();
     let setUrl!: (u: string | null) => void;
     let bump!: () => void;
-    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Host() {
       const [url, set] = useState<string | null>(`${srv.url}/one`);
       const [n, setN] = useState(0);
@@ -179,7 +178,6 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
     const calls: string[] = [];
     let setToken!: (t: string) => void;
     let socket: SteadySocket | null = null;
-    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Tok() {
       const [token, set] = useState('t1');
       setToken = set;
@@ -206,7 +204,6 @@ describe('useSteadySocket + useSocketState under StrictMode', () => {
 
   it('startClosed: the socket is made but not opened until open()', async () => {
     let socket: SteadySocket | null = null;
-    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Lazy() {
       socket = useSteadySocket(`${srv.url}/lazy`, { ...WSO, startClosed: true });
       return h('p', null, useSocketState(socket));
@@ -284,7 +281,6 @@ describe('useChannel', () => {
     }
     const handled: string[] = [];
     let setTag!: (t: string) => void;
-    // biome-ignore lint/correctness/noComponentHookFactories: a test's component closes over that test's controls
     function Chat() {
       const [tag, set] = useState('a');
       setTag = set;

@@ -55,7 +55,6 @@ describe('in a component', () => {
   const Live = defineComponent({
     props: { path: { type: String as PropType<string | null>, default: null } },
     setup(props, { expose }) {
-      // biome-ignore lint/correctness/useHookAtTopLevel: a Vue composable in setup (the rule is React's)
       const io = useSteadySocket<Channels>(() => (props.path === null ? null : `${srv.url}${props.path}`), WSO);
       const last = ref('');
       io.channel('chat').on((d) => {

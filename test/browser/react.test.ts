@@ -12,7 +12,6 @@ import { figure, pageUntil, ROOT, useBrowser } from '../helpers/browser.js';
 import { sleep } from '../helpers/deferred.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
-// biome-ignore lint/correctness/useHookAtTopLevel: the harness's useBrowser registers vitest hooks, not React's
 const b = useBrowser();
 const OUT = join(ROOT, '.tmp', 'browser-react');
 
