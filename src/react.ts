@@ -33,7 +33,7 @@ export type SocketFactory<S> = (
 ) => S;
 
 /** Options of {@link useSteadySocket}: the socket's own options, plus two read by the hook. All are read once, when a socket is made. */
-export interface UseSteadySocketOptions extends SteadySocketOptions {
+export interface UseSteadySocketOptions<Channels extends object = ChannelMap> extends SteadySocketOptions<Channels> {
   /** Subprotocols, as the second argument of `new SteadySocket()` takes them. */
   protocols?: ProtocolsProvider | undefined;
 }
@@ -111,12 +111,13 @@ export function useSteadySocket<S extends BindableSocket & { open(): void; close
  * - `startClosed: true` makes the socket without opening it; call `open()`.
  *
  * @param url where to connect (see `new SteadySocket()`), or `null` for no socket.
- * @param options the socket's options, plus `protocols`; read when the socket is made.
+ * @param options the socket's options, plus `protocols`; read when the socket is made. With
+ *   `schemas`, the channel types are inferred from them, as `new SteadySocket()` does.
  * @returns the socket, or `null` on the server, while hydrating and while `url` is null.
  */
 export function useSteadySocket<Channels extends object = ChannelMap>(
   url: HookUrl,
-  options?: UseSteadySocketOptions,
+  options?: UseSteadySocketOptions<Channels>,
 ): SteadySocket<Channels> | null;
 export function useSteadySocket(
   url: HookUrl,

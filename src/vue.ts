@@ -41,7 +41,7 @@ export type SocketFactory<S> = (
 ) => S;
 
 /** Options of {@link useSteadySocket}: the socket's own options, plus `protocols`. Read when a socket is made. */
-export interface UseSteadySocketOptions extends SteadySocketOptions {
+export interface UseSteadySocketOptions<Channels extends object = ChannelMap> extends SteadySocketOptions<Channels> {
   /** Subprotocols, as the second argument of `new SteadySocket()` takes them. */
   protocols?: ProtocolsProvider | undefined;
 }
@@ -151,11 +151,12 @@ export function useSteadySocket<S extends BindableSocket>(
  * - Outside any effect scope nothing closes it for you: call `close()`.
  *
  * @param url where to connect: a value, ref or getter; `null`/`undefined` for no socket.
- * @param options the socket's options, plus `protocols` (and `create` for another socket class).
+ * @param options the socket's options, plus `protocols` (and `create` for another socket class). With
+ *   `schemas`, the channel types are inferred from them, as `new SteadySocket()` does.
  */
 export function useSteadySocket<Channels extends object = ChannelMap>(
   url: UrlSource,
-  options?: UseSteadySocketOptions,
+  options?: UseSteadySocketOptions<Channels>,
 ): UseSteadySocketReturn<SteadySocket<Channels>>;
 export function useSteadySocket(
   url: UrlSource,

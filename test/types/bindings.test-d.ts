@@ -1,8 +1,10 @@
 // The framework bindings' types: payloads come from the socket's channel map,
 // a channel that is not in it does not compile, and a subclass (how
 // SharedSteadySocket or an app's own socket fits) keeps its map.
+import * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Ref } from 'vue';
+import { z } from 'zod';
 import type { State } from '../../src/index';
 import { SteadySocket as CoreSocket } from '../../src/core';
 import { SteadySocket } from '../../src/index';
@@ -49,6 +51,18 @@ describe('steadysocket/react', () => {
 
   it('an untyped socket takes any channel name, with unknown payloads', () => {
     expectTypeOf(useChannel(useSteadySocket(url), 'anything')).toEqualTypeOf<unknown>();
+  });
+
+  it('with schemas, the channel types are inferred from them (zod, valibot), as by the constructor', () => {
+    const s = useSteadySocket(url, { schemas: { chat: z.object({ text: z.string() }), n: v.number() } });
+    expectTypeOf(useChannel(s, 'chat')).toEqualTypeOf<{ text: string } | undefined>();
+    expectTypeOf(useChannel(s, 'n')).toEqualTypeOf<number | undefined>();
+    // @ts-expect-error not a channel of the schemas
+    useChannel(s, 'nope');
+    const io = useVueSocket(() => url, { schemas: { chat: z.object({ text: z.string() }) } });
+    io.channel('chat').on((d) => expectTypeOf(d).toEqualTypeOf<{ text: string }>());
+    // @ts-expect-error not a channel of the schemas
+    io.channel('nope');
   });
 
   it('useSocketState returns the state union, for a socket or null', () => {
