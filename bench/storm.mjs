@@ -175,13 +175,17 @@ export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolate
   return result;
 }
 
-/** Median and range of one field over the reruns (Infinity when a run did not finish). */
+/**
+ * Median and range of one field over the runs that measured something: a run that failed to set
+ * up (an error: no storm happened) is left out and counted apart; one whose clients did not all
+ * come back in time counts, with Infinity for the times it could not measure.
+ */
 function summarize(runs, field) {
-  const xs = runs.map((r) => (r.error ? Number.POSITIVE_INFINITY : r[field]));
+  const xs = runs.filter((r) => !r.error).map((r) => r[field] ?? Number.POSITIVE_INFINITY);
   const sorted = [...xs].sort((a, b) => a - b);
   const m = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-  return { median, min: sorted[0], max: sorted.at(-1), all: xs };
+  const median = !sorted.length ? Number.NaN : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN, all: xs };
 }
 
 const FIELDS = ['t95', 't100', 'firstMs', 'peak100', 'handshakes'];
