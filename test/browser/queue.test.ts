@@ -103,7 +103,9 @@ describe('send queue overflow in Chromium (ESM build)', () => {
     const { page, errors } = await b.page('esm');
     const srv = await b.server();
     await page.evaluate((url) => {
-      const opts = { reconnect: { minDelay: 100, jitter: 0 } };
+      // retries stay 100 ms apart however long the server is down: the binary message (ttl 500)
+      // must not expire while a grown backoff waits (it did, now and then, on a loaded machine)
+      const opts = { reconnect: { minDelay: 100, maxDelay: 100, jitter: 0 } };
       __t.track('s', new steadysocket.SteadySocket(url, undefined, { ...opts, queue: { ttl: 500 } }));
       __t.track('d', new steadysocket.SteadySocket(`${url}/d`, undefined, { ...opts, queue: false }));
     }, srv.url);
