@@ -1,15 +1,23 @@
 // Reconnect storm (Node): N clients of one library connect to a ws server, stay up
 // past every library's minUptime, then the server drops every socket (TCP reset,
-// no close frame: a crash, clients see 1006), stays down for 3 s, and listens again
-// on the same port. We record each handshake ('upgrade') after the restart and the
-// time each client id is back. One child process per library; a run is aborted at 40 s.
+// no close frame: a crash, clients see 1006), stays down for an outage of `downMs`,
+// and listens again on the same port. We record each handshake ('upgrade') after the
+// restart and the time each client id is back. One child process per run; a run is
+// aborted at 40 s after its outage.
+//
+// One outage length alone is a race against each library's fixed delays (partysocket's
+// first retry comes ~3 s after the drop: with a 3 s outage it lands just before or just
+// after the restart, 0.1 s or 3.9 s back). So runStorm runs several outage lengths, each
+// a few times (fresh server, fresh child), and reports medians with their range.
 import http from 'node:http';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { ROOT, log, sleep } from './lib/util.mjs';
 
-const DOWN_MS = 3000;
+/** outage lengths (ms) and reruns per length, unless the caller says otherwise */
+export const OUTAGES = [1000, 3000, 7000];
+export const RERUNS = 3;
 const RUN_LIMIT_MS = 40_000;
 
 function stormServer() {
@@ -98,11 +106,11 @@ function peakWindow(times, w) {
   return peak;
 }
 
-export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolated' } = {}) {
+export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolated', downMs = 3000 } = {}) {
   const srv = stormServer();
   const started = performance.now();
   let child;
-  const result = { name, n, mode };
+  const result = { name, n, mode, downMs };
   try {
     await srv.listen();
     child = fork(path.join(ROOT, 'bench', 'storm-client.mjs'), [name, `ws://127.0.0.1:${srv.port}/`, String(n), mode], {
@@ -113,7 +121,7 @@ export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolate
       stderr += d;
     });
     const childExit = new Promise((r) => child.once('exit', (code) => r(code)));
-    const left = () => RUN_LIMIT_MS - (performance.now() - started);
+    const left = () => RUN_LIMIT_MS + downMs - (performance.now() - started);
     const up = await Promise.race([waitFor(() => srv.connected.size >= n, 15_000), childExit.then(() => false)]);
     if (!up) throw new Error(`only ${srv.connected.size}/${n} connected initially ${stderr.slice(0, 300)}`);
     result.initialMs = performance.now() - started;
@@ -123,7 +131,7 @@ export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolate
     const tStop = performance.now();
     srv.connected.clear();
     srv.handshakes.length = 0;
-    await sleep(DOWN_MS);
+    await sleep(downMs);
     await srv.relisten();
     const tRestart = performance.now();
     result.outageMs = tRestart - tStop;
@@ -144,6 +152,10 @@ export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolate
     result.mean100 = inSpan / Math.max(1, span / 100);
     result.peakOverMean = result.peak100 / result.mean100;
     result.aborted = back.length < n;
+    // a run that did not finish: say whether the clients' process was still there, and what it said
+    if (result.aborted) {
+      result.child = { exitCode: child.exitCode, signal: child.signalCode, stderr: stderr.slice(-300) };
+    }
     result.peakBins100 = 0;
     // handshakes per 100 ms bin from the restart, for the record (results JSON)
     result.histogram100 = [];
@@ -163,12 +175,47 @@ export async function stormOne(name, { n = 500, settleMs = 6000, mode = 'isolate
   return result;
 }
 
-export async function runStorm(names, opts = {}) {
-  const out = {};
+/**
+ * Median and range of one field over the runs that measured something: a run that failed to set
+ * up (an error: no storm happened) is left out and counted apart; one whose clients did not all
+ * come back in time counts, with Infinity for the times it could not measure.
+ */
+function summarize(runs, field) {
+  const xs = runs.filter((r) => !r.error).map((r) => r[field] ?? Number.POSITIVE_INFINITY);
+  const sorted = [...xs].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  const median = !sorted.length ? Number.NaN : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN, all: xs };
+}
+
+const FIELDS = ['t95', 't100', 'firstMs', 'peak100', 'handshakes'];
+
+/**
+ * Every library through every outage length, `reruns` times each. Runs are interleaved
+ * (round by round, libraries in turn) so that a slow spell of the machine does not land
+ * on one library alone. Returns { [name]: { [downMs]: { runs, t95: {median,min,max,all}, ... } } }.
+ */
+export async function runStorm(names, { outages = OUTAGES, reruns = RERUNS, ...opts } = {}) {
+  const runs = {};
+  for (let round = 0; round < reruns; round++) {
+    for (const downMs of outages) {
+      for (const name of names) {
+        log(`storm: ${name}, outage ${downMs} ms, run ${round + 1}/${reruns}`);
+        const r = await stormOne(name, { ...opts, downMs });
+        log(`storm: ${name}`, JSON.stringify({ ...r, histogram100: undefined }));
+        ((runs[name] ??= {})[downMs] ??= []).push(r);
+      }
+    }
+  }
+  const out = { outages, reruns };
   for (const name of names) {
-    log(`storm: ${name}`);
-    out[name] = await stormOne(name, opts);
-    log(`storm: ${name}`, JSON.stringify(out[name]));
+    out[name] = {};
+    for (const downMs of outages) {
+      const rs = runs[name][downMs];
+      const row = { runs: rs, errors: rs.filter((r) => r.error).map((r) => r.error) };
+      for (const f of FIELDS) row[f] = summarize(rs, f);
+      out[name][downMs] = row;
+    }
   }
   return out;
 }

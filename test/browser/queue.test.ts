@@ -103,7 +103,9 @@ describe('send queue overflow in Chromium (ESM build)', () => {
     const { page, errors } = await b.page('esm');
     const srv = await b.server();
     await page.evaluate((url) => {
-      const opts = { reconnect: { minDelay: 100, jitter: 0 } };
+      // retries stay 100 ms apart however long the server is down: the binary message (ttl 500)
+      // must not expire while a grown backoff waits (it did, now and then, on a loaded machine)
+      const opts = { reconnect: { minDelay: 100, maxDelay: 100, jitter: 0 } };
       __t.track('s', new steadysocket.SteadySocket(url, undefined, { ...opts, queue: { ttl: 500 } }));
       __t.track('d', new steadysocket.SteadySocket(`${url}/d`, undefined, { ...opts, queue: false }));
     }, srv.url);
@@ -180,6 +182,56 @@ describe('send queue overflow in Chromium (ESM build)', () => {
     // q0..q9 are 2 bytes, q10..q49 3 bytes
     expect(queued.bufferedAmount).toBe(10 * 2 + 40 * 3);
     expect(arrived).toEqual([...Array.from({ length: 50 }, (_, i) => `q${i}`), 'from-open', 'later']);
+    expect(errors).toEqual([]);
+  });
+  it('close() while waiting for a retry: the queue is dropped with reason closed, its ttl timer with it, and nothing of it is sent later', async () => {
+    const { page, errors } = await b.page('esm');
+    const srv = await b.server();
+    const base = await page.evaluate(() => __t.timers().live);
+    await page.evaluate((url) => {
+      __t.track(
+        's',
+        // a long wait and ttl: neither may fire during the test, so only close() can end them
+        new steadysocket.SteadySocket(url, undefined, {
+          reconnect: { minDelay: 60_000, jitter: 0 },
+          queue: { ttl: 30_000 },
+        }),
+      );
+    }, srv.url);
+    await waitEvents(page, 's', 'open', 1);
+    await srv.stop();
+    await waitEvents(page, 's', 'reconnecting', 1);
+    const r = await page.evaluate(() => {
+      const s = __t.sockets.s;
+      const waiting = __t.timers().live; // the retry wait
+      for (const m of ['a', 'b', 'c']) s.send(m);
+      const queued = { n: s.queued, timers: __t.timers().live }; // + the ttl timer
+      s.close();
+      return {
+        waiting,
+        queued,
+        closed: { n: s.queued, bytes: s.bufferedAmount, timers: __t.timers().live, state: s.state },
+      };
+    });
+    const drops = (await events(page, 's')).filter((e) => e.type === 'drop').map((e) => `${e.reason}:${e.data}`);
+    await srv.start();
+    await page.evaluate(() => {
+      __t.sockets.s.open();
+      __t.sockets.s.addEventListener('open', () => __t.sockets.s.send('after'), { once: true });
+    });
+    await waitEvents(page, 's', 'open', 2, 5000);
+    await pageUntil(page, () => __t.sockets.s.bufferedAmount === 0, undefined, { what: 'flushed' });
+    await sleep(200);
+    figure(
+      `close() with a queue: ${r.queued.n} queued, drops ${drops.join(', ')}; live timers ${base} → ${r.waiting} (waiting) → ${r.queued.timers} (queued, ttl) → ${r.closed.timers} (closed)`,
+    );
+    expect(r.waiting).toBe(base + 1);
+    expect(r.queued).toEqual({ n: 3, timers: base + 2 });
+    // everything the socket held is gone at once: the retry wait and the ttl timer
+    expect(r.closed).toEqual({ n: 0, bytes: 0, timers: base, state: 'closed' });
+    expect(drops).toEqual(['closed:a', 'closed:b', 'closed:c']);
+    // after open() only what was sent then goes out
+    expect(srv.received.map((m) => m.data)).toEqual(['after']);
     expect(errors).toEqual([]);
   });
 });

@@ -132,15 +132,19 @@ export async function openPage(browser: Browser, web: StaticServer, lib: Lib = '
   }
 }
 
-/** JS heap in use after two forced garbage collections (CDP), in bytes. */
-export async function heapAfterGc(page: Page): Promise<number> {
+/**
+ * Heaps in use after three forced garbage collections (CDP), in bytes: `v8` is the JS heap,
+ * `blink` the embedder's (Blink's Oilpan heap, where native objects such as a WebSocket and its
+ * event listeners live; NaN where the browser does not report it), `total` both.
+ */
+export async function heapAfterGc(page: Page): Promise<{ v8: number; blink: number; total: number }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    return usedSize;
+    for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const r = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; embedderHeapUsedSize?: number };
+    const blink = r.embedderHeapUsedSize ?? Number.NaN;
+    return { v8: r.usedSize, blink, total: r.usedSize + blink };
   } finally {
     await cdp.detach();
   }

@@ -1,5 +1,5 @@
 /**
- * SteadySocket in Node 20 with the `ws` package, against real servers on
+ * SteadySocket in Node with the `ws` package, against real servers on
  * 127.0.0.1:0: real close codes, an upgrade refused with HTTP 503, a server
  * that never answers the handshake, and one that stops answering pings.
  * Real timers with short delays; every server is closed in afterEach.
@@ -7,7 +7,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { SteadySocketOptions } from '../../src/index';
 import { CORE, full, SteadySocket } from '../helpers/entry';
@@ -186,23 +186,136 @@ describe('Node with ws', () => {
         } else ws.send(text);
       },
     });
-    const s = connect(srv.url, { heartbeat: { interval: 100, timeout: 100 }, reconnect: { minDelay: 20 } });
+    const interval = 400;
+    const timeout = 400;
+    const s = connect(srv.url, { heartbeat: { interval, timeout }, reconnect: { minDelay: 20 } });
+    let lastFrame = 0;
+    s.addEventListener('pong', () => (lastFrame = Date.now()));
     await next(s, 'open');
-    const pong = await next<Event & { rtt: number }>(s, 'pong', 1000);
-    expect(pong.rtt).toBeGreaterThanOrEqual(0);
-    expect(typeof s.rtt).toBe('number');
+    await next(s, 'pong', 2000);
     mute = true;
     const mutedAt = Date.now();
-    const closed = await next<CloseEvent>(s, 'close', 2000);
-    const detected = Date.now() - mutedAt;
+    const closed = await next<CloseEvent>(s, 'close', 3000);
+    const closedAt = Date.now();
     expect(closed.code).toBe(1006);
+    expect(closed.reason).toBe('heartbeat timeout');
     expect(closed.wasClean).toBe(false);
-    // at most interval + timeout after the last frame, plus scheduling slack
-    expect(detected).toBeLessThan(100 + 100 + 400);
+    // the library's own timers: the ping goes out `interval` after the last frame in, and the
+    // connection is declared dead `timeout` after that ping. Timers never fire early (2 ms for
+    // clock granularity); the slack above (300 ms, for a loaded machine) is under the 400 ms a
+    // heartbeat that waited twice its timeout or twice its interval adds, and timers can't make
+    // that up by firing early, so such a heartbeat fails however quiet the machine
+    const sinceLast = closedAt - lastFrame;
+    expect(sinceLast).toBeGreaterThanOrEqual(interval + timeout - 2);
+    expect(sinceLast).toBeLessThan(interval + timeout + 300);
+    // from the moment the server went mute: at most one full period plus the same slack
+    expect(closedAt - mutedAt).toBeLessThan(interval + timeout + 300);
     mute = false;
     await next(s, 'open', 2000);
     expect(srv.handshakes).toHaveLength(2);
-    console.log(`[figure] heartbeat detected a muted server in ${detected} ms (interval 100 + timeout 100)`);
+    console.log(
+      `[figure] heartbeat closed ${sinceLast} ms after the last pong, ${closedAt - mutedAt} ms after the server went mute (interval ${interval} + timeout ${timeout})`,
+    );
+  });
+
+  full.it('rtt is the round trip of the ping: at least the time the server held the pong, not much more', async () => {
+    const HOLD = 150;
+    const pingsAt: number[] = [];
+    const srv = await startServer({
+      onText: (text, ws) => {
+        if (text !== 'ping') return;
+        pingsAt.push(Date.now());
+        setTimeout(() => ws.send('pong'), HOLD);
+      },
+    });
+    const interval = 200;
+    const s = connect(srv.url, { heartbeat: { interval, timeout: 1000 } });
+    await next(s, 'open');
+    const pong = await next<Event & { rtt: number }>(s, 'pong', 2000);
+    expect(s.rtt).toBe(pong.rtt);
+    expect(pingsAt).toHaveLength(1);
+    // no faster than the server held the answer (2 ms for clock granularity)...
+    expect(pong.rtt).toBeGreaterThanOrEqual(HOLD - 2);
+    // ...and counted from the ping, not from the last frame or the open (interval earlier)
+    expect(pong.rtt).toBeLessThan(HOLD + 150);
+    console.log(`[figure] rtt ${pong.rtt} ms for a pong held ${HOLD} ms by the server`);
+  });
+
+  full.it('close() while the peer holds back the closing handshake: no heartbeat runs during closing', async () => {
+    // a heartbeat left running would ping the closing connection (ws counts a frame sent after
+    // close() in bufferedAmount, as a browser does) and, its pong never coming, may end the
+    // handshake early with 1006 'heartbeat timeout' instead of the server's answer
+    const srv = await startServer({ onText: (text, ws) => text === 'ping' && ws.send('pong') });
+    const s = connect(srv.url, { heartbeat: { interval: 100, timeout: 100 }, connectTimeout: 3000 });
+    await next(s, 'open');
+    await next(s, 'pong', 1000);
+    const [server] = [...srv.clients];
+    const raw = (server as unknown as { _socket: Socket })._socket;
+    raw.pause(); // our close frame waits unread on the server side
+    const HOLD = 900; // several heartbeat periods (interval + timeout = 200 ms)
+    const closed = next<CloseEvent>(s, 'close', 5000);
+    const t0 = Date.now();
+    s.close(1000, 'bye');
+    expect(s.state).toBe('closing');
+    await sleep(HOLD);
+    expect({ state: s.state, bufferedAmount: s.bufferedAmount }).toEqual({ state: 'closing', bufferedAmount: 0 });
+    raw.resume(); // the server reads the close frame and answers it
+    const ev = await closed;
+    const took = Date.now() - t0;
+    expect({ code: ev.code, reason: ev.reason, wasClean: ev.wasClean }).toEqual({
+      code: 1000,
+      reason: 'bye',
+      wasClean: true,
+    });
+    expect(took).toBeGreaterThanOrEqual(HOLD);
+    expect(s.state).toBe('closed');
+    expect(await timersGone()).toBe(true);
+  });
+
+  full.it(
+    'close() against a peer that never answers, heartbeat on: ends at connectTimeout as a closing timeout, not a heartbeat timeout',
+    async () => {
+      const srv = await startServer({ onText: (text, ws) => text === 'ping' && ws.send('pong') });
+      const connectTimeout = 800;
+      const s = connect(srv.url, { heartbeat: { interval: 100, timeout: 100 }, connectTimeout });
+      await next(s, 'open');
+      await next(s, 'pong', 1000);
+      for (const c of srv.clients) (c as unknown as { _socket: Socket })._socket.pause();
+      const closed = next<CloseEvent>(s, 'close', 3000);
+      const t0 = Date.now();
+      s.close(1000, 'bye');
+      await sleep(connectTimeout - 200); // several heartbeat periods into the closing handshake
+      // nothing was sent after close(): a ping into the closing socket would count here
+      expect({ state: s.state, bufferedAmount: s.bufferedAmount }).toEqual({ state: 'closing', bufferedAmount: 0 });
+      const ev = await closed;
+      const took = Date.now() - t0;
+      expect({ code: ev.code, reason: ev.reason }).toEqual({ code: 1006, reason: 'closing handshake timed out' });
+      expect(took).toBeGreaterThanOrEqual(connectTimeout - 2);
+      expect(await timersGone()).toBe(true);
+    },
+  );
+
+  it('minUptime: connections shorter than it count as failures (the backoff grows), one that outlives it resets the count', async () => {
+    // the server closes each connection after the time the test chooses for it
+    const lifetimes = [100, 100, 100, 900, 100];
+    let k = 0;
+    const srv = await startServer();
+    const s = connect(srv.url, { reconnect: { minDelay: 50, maxDelay: 10_000, factor: 2, jitter: 0, minUptime: 500 } });
+    const retries: { attempt: number; delay: number; retryCount: number }[] = [];
+    s.addEventListener('reconnecting', (e) => {
+      const r = e as Event & { attempt: number; delay: number };
+      retries.push({ attempt: r.attempt, delay: r.delay, retryCount: s.retryCount });
+    });
+    s.addEventListener('open', () => {
+      const life = lifetimes[k++];
+      if (life === undefined) return;
+      const conn = [...srv.clients].at(-1)!;
+      setTimeout(() => conn.close(1012, 'restart'), life);
+    });
+    for (let i = 0; i < 50 && retries.length < lifetimes.length; i++) await sleep(100);
+    expect(retries.map((r) => r.delay)).toEqual([50, 100, 200, 50, 100]);
+    // retryCount: consecutive failures since the last connection that stayed up minUptime
+    expect(retries.map((r) => r.retryCount)).toEqual([1, 2, 3, 0, 1]);
   });
 
   it('a url function is called for every attempt (fresh token each time)', async () => {
@@ -288,22 +401,44 @@ describe('Node with ws', () => {
     expect(s.state).toBe('closed');
   });
 
-  it.runIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')(
-    'uses the global WebSocket (Node 22+)',
-    async () => {
-      const srv = await startServer();
-      const s = new SteadySocket(srv.url);
-      cleanups.push(() => s.close());
-      await next(s, 'open');
-      expect(s.readyState).toBe(1);
-    },
-  );
+  // Both run on every Node: the global WebSocket is set (to a counting ws subclass) or removed for the test
+  it('without the WebSocket option, uses globalThis.WebSocket as it is when the socket is made', async () => {
+    const srv = await startServer();
+    let made = 0;
+    class Counting extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        made++;
+      }
+    }
+    vi.stubGlobal('WebSocket', Counting);
+    let s: SteadySocket;
+    try {
+      s = new SteadySocket(srv.url);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    cleanups.push(() => s.close());
+    await next(s, 'open');
+    expect(s.readyState).toBe(1);
+    expect(made).toBe(1);
+    expect(srv.handshakes).toHaveLength(1);
+  });
 
-  it('without a WebSocket on Node 20 the constructor says what to pass', () => {
-    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function') return;
-    expect(() => new SteadySocket('ws://127.0.0.1:9/')).toThrow(
-      /option 'WebSocket' must be a WebSocket constructor.*from 'ws'/,
-    );
+  it('without the WebSocket option and no global WebSocket, the constructor says to pass ws', () => {
+    vi.stubGlobal('WebSocket', undefined);
+    try {
+      expect(() => new SteadySocket('ws://127.0.0.1:9/')).toThrow(TypeError);
+      expect(() => new SteadySocket('ws://127.0.0.1:9/')).toThrow(
+        /option 'WebSocket' must be a WebSocket constructor.*from 'ws'/,
+      );
+      // an explicit constructor needs no global
+      expect(
+        new SteadySocket('ws://127.0.0.1:9/', undefined, { WebSocket: WebSocket as never, startClosed: true }).state,
+      ).toBe('closed');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 
