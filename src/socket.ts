@@ -685,7 +685,8 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
     if (this._offline) return;
     const id = this._id;
     this._fire('reconnecting', { attempt: this._step, delay });
-    if (id === this._id && this._wait) this._timer(() => this._connect(), delay);
+    // a reconnecting listener may have taken over, or the network gone offline meanwhile (paused)
+    if (id === this._id && this._wait && !this._offline) this._timer(() => this._connect(), delay);
   }
 
   /**

@@ -1384,6 +1384,24 @@ describe('network', () => {
   });
 });
 
+describe('network, continued', () => {
+  it('offline dispatched from a reconnecting listener pauses that retry too; online resumes it', () => {
+    const win = new CountingTarget() as CountingTarget & { navigator: { onLine: boolean } };
+    win.navigator = { onLine: true };
+    const s = make({ network: { window: win }, reconnect: { minDelay: 200, jitter: 0 } });
+    FakeSocket.last.accept();
+    s.addEventListener('reconnecting', () => win.dispatchEvent(new Event('offline')), { once: true });
+    FakeSocket.last.drop(1006);
+    vi.advanceTimersByTime(5000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(s.state).toBe('connecting');
+    win.dispatchEvent(new Event('online'));
+    vi.advanceTimersByTime(0);
+    expect(FakeSocket.all).toHaveLength(2);
+    s.close();
+  });
+});
+
 describe('options', () => {
   it('invalid options throw a TypeError or RangeError naming the option', () => {
     const bad: [Opts, ErrorConstructor, string][] = [
