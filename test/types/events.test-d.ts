@@ -56,7 +56,9 @@ describe('events', () => {
   it('drop → data and the reason union', () => {
     s.addEventListener('drop', (e) => {
       expectTypeOf(e).toEqualTypeOf<DropEvent>();
-      expectTypeOf(e.reason).toEqualTypeOf<'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled' | 'error' | 'handover'>();
+      expectTypeOf(e.reason).toEqualTypeOf<
+        'overflow' | 'ttl' | 'closed' | 'giveup' | 'disabled' | 'error' | 'handover'
+      >();
       expectTypeOf(e.reason).toEqualTypeOf<DropReason>();
       // @ts-expect-error not a drop reason
       const bad: typeof e.reason = 'timeout';
