@@ -5,7 +5,7 @@ import { loadLibs } from './lib/libs-node.mjs';
 import { channelBench, overheadBench } from './lib/overhead-core.mjs';
 
 const opts = JSON.parse(process.argv[2] ?? '{}');
-const libs = await loadLibs({ steady: opts.names.includes('steadysocket') });
+const libs = await loadLibs({ steady: opts.names.some((x) => x.startsWith('steadysocket')) });
 const result = await overheadBench({ libs, ...opts });
 if (libs.SteadySocket && opts.names.includes('steadysocket'))
   result.channel = await channelBench({ libs, n: opts.n / 2, rounds: opts.rounds });

@@ -6,6 +6,7 @@
 //   node bench/profile.mjs [inbound|outbound] [library] [--top 20]
 //   node bench/profile.mjs memory [library]   heap snapshot diff per idle connection (Chromium)
 //   node bench/profile.mjs size                what the UMD bytes are made of
+//   node bench/profile.mjs reconnect           where a fast reconnect cycle's time goes (raw, core, full; Chromium)
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import * as esbuild from 'esbuild';
@@ -202,6 +203,20 @@ async function sizeProfile() {
 
 if (dir === 'size') {
   console.log(await sizeProfile());
+  process.exit(0);
+}
+
+if (dir === 'reconnect') {
+  const { profileReconnect } = await import('./reconnect.mjs');
+  const pr = await profileReconnect({ n: 200, reps: 3, top });
+  for (const [arm, x] of Object.entries(pr)) {
+    const c = Object.entries(x.usPerCycle)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', ');
+    console.log(`## ${arm}: ${(x.msPerCycle * 1000).toFixed(0)} µs per cycle; µs per cycle by category: ${c}`);
+    for (const [k, v] of x.top) console.log(`${v.toFixed(1).padStart(8)} µs  ${k}`);
+    console.log('');
+  }
   process.exit(0);
 }
 

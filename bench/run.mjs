@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// steadysocket benchmarks: size, per-message overhead, throughput, reconnect storm, memory, shared.
-//   node bench/run.mjs [--only size,overhead,throughput,storm,memory,shared] [--quick] [--build] [--write|--no-write]
-//                      [--storm-outages=1000,3000,7000] [--storm-reruns=3] [--storm-n=500]
+// steadysocket benchmarks: size, per-message overhead, throughput, request round trip,
+// fast reconnect, reconnect storm, memory.
+//   node bench/run.mjs [--only size,overhead,throughput,request,reconnect,storm,memory] [--quick] [--build] [--write|--no-write]
 // Prints a markdown report; a full run (no --only, no --quick) also writes bench/RESULTS.md.
 // Raw figures of every run go to bench/results/latest.json (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -12,12 +12,13 @@ import { NAMES, PEERS } from './lib/adapters.mjs';
 import { fmt, log, machine, ROOT, table, verdict } from './lib/util.mjs';
 import { runMemory } from './memory.mjs';
 import { overheadChromium, overheadNode } from './overhead.mjs';
-import { runShared } from './shared.mjs';
-import { runSize } from './size.mjs';
-import { OUTAGES, RERUNS, runStorm } from './storm.mjs';
+import { profileReconnect, runReconnect } from './reconnect.mjs';
+import { runRequest } from './request.mjs';
+import { runSize, sizeReport } from './size.mjs';
+import { runStorm } from './storm.mjs';
 import { CONFIGS, runThroughput } from './throughput.mjs';
 
-const SECTIONS = ['size', 'overhead', 'throughput', 'storm', 'memory', 'shared'];
+const SECTIONS = ['size', 'overhead', 'throughput', 'request', 'reconnect', 'storm', 'memory'];
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);
 const onlyArg = argv.find((a) => a.startsWith('--only'));
@@ -29,16 +30,12 @@ const quick = flag('--quick');
 const write = flag('--write') || (!flag('--no-write') && !quick && only.length === SECTIONS.length);
 
 const P = quick
-  ? { ohN: 50_000, ohRounds: 5, tpRounds: 5, memN: 100, memRounds: 1, stormN: 500, stormReruns: 1 }
-  : { ohN: 100_000, ohRounds: 15, tpRounds: 30, memN: 200, memRounds: 2, stormN: 500, stormReruns: RERUNS };
-P.stormOutages = OUTAGES;
-// --name=value overrides for the storm (the slowest section: each run is ~10 s + the outage)
-const num = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-if (num('storm-reruns')) P.stormReruns = Math.max(1, Number(num('storm-reruns')));
-if (num('storm-n')) P.stormN = Math.max(1, Number(num('storm-n')));
-if (num('storm-outages')) P.stormOutages = num('storm-outages').split(',').map(Number);
-for (const x of [P.stormReruns, P.stormN, ...P.stormOutages])
-  if (!Number.isInteger(x) || x < 0) throw new Error(`--storm-*: not a whole number: ${x}`);
+  ? { ohN: 50_000, ohRounds: 5, tpRounds: 5, memN: 100, memRounds: 1, stormN: 500 }
+  : { ohN: 100_000, ohRounds: 15, tpRounds: 30, memN: 200, memRounds: 2, stormN: 500 };
+// request round trips and fast reconnect cycles (separate so the storm settings above stay as they are)
+const P2 = quick
+  ? { rpcRounds: 5, rpcN: 100, rcRounds: 5, rcN: 100, rc1Rounds: 3, rc1N: 20, rcProfileReps: 1 }
+  : { rpcRounds: 15, rpcN: 200, rcRounds: 15, rcN: 200, rc1Rounds: 5, rc1N: 40, rcProfileReps: 3 };
 
 const started = Date.now();
 const timings = {};
@@ -75,6 +72,10 @@ const newestSrc = (() => {
 })();
 if (haveDist && newestSrc > distTime) log('warning: src/ is newer than dist/ (pass --build to rebuild)');
 const libs = haveDist ? NAMES.slice(1) : PEERS; // steadysocket and peers
+// the per-message sections also drive the core entry (dist/steadysocket.core.*), next to the full one
+const CORE = 'steadysocket/core';
+const haveCore = haveDist && fs.existsSync(path.join(ROOT, 'dist', 'steadysocket.core.mjs'));
+const ohLibs = haveCore ? [CORE, ...libs] : libs;
 const gitRev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
 const srcDirty = !!spawnSync('git', ['status', '--porcelain', '--', 'src'], {
   cwd: ROOT,
@@ -83,14 +84,16 @@ const srcDirty = !!spawnSync('git', ['status', '--porcelain', '--', 'src'], {
 
 // ---- run ------------------------------------------------------------------------
 const R = {};
-const needBrowser = only.some((s) => ['overhead', 'throughput', 'memory'].includes(s));
+const needBrowser = only.some((s) => ['overhead', 'throughput', 'request', 'reconnect', 'memory'].includes(s));
 if (needBrowser && !fs.existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
   spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-chromium.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 if (only.includes('size')) R.size = await section('size', () => runSize(['raw', ...libs]));
 if (only.includes('overhead')) {
-  R.overheadNode = await section('overhead (node)', () => overheadNode({ names: libs, n: P.ohN, rounds: P.ohRounds }));
+  R.overheadNode = await section('overhead (node)', () =>
+    overheadNode({ names: ohLibs, n: P.ohN, rounds: P.ohRounds }),
+  );
 }
 let chromiumVersion;
 if (needBrowser) {
@@ -101,12 +104,21 @@ if (needBrowser) {
     if (!b.isolated) log('warning: page is not cross-origin isolated; timer resolution is 100 µs');
     if (only.includes('overhead')) {
       R.overheadChromium = await section('overhead (chromium)', () =>
-        overheadChromium(b, { names: libs, n: P.ohN, rounds: P.ohRounds }),
+        overheadChromium(b, { names: ohLibs, n: P.ohN, rounds: P.ohRounds }),
       );
     }
     if (only.includes('throughput')) {
       R.throughput = await section('throughput', () =>
         runThroughput(b, libs, { rounds: P.tpRounds, channel: haveDist }),
+      );
+    }
+    if (only.includes('request') && haveDist) {
+      R.request = await section('request', () => runRequest(b, { rounds: P2.rpcRounds, seq: P2.rpcN, batch: P2.rpcN }));
+    }
+    if (only.includes('reconnect') && haveCore) {
+      R.reconnect = await section('reconnect', () => runReconnect(b, { rounds: P2.rcRounds, n: P2.rcN }));
+      R.reconnectOne = await section('reconnect (one port)', () =>
+        runReconnect(b, { rounds: P2.rc1Rounds, n: P2.rc1N, ports: 'one' }),
       );
     }
     if (only.includes('memory')) {
@@ -120,11 +132,13 @@ if (needBrowser) {
     await b?.close();
   }
 }
-if (only.includes('storm')) {
-  R.storm = await section('storm', () =>
-    runStorm(libs, { n: P.stormN, outages: P.stormOutages, reruns: P.stormReruns }),
+// the profile of the fast reconnect runs in a browser of its own, on readable builds
+if (R.reconnect && !R.reconnect.error) {
+  R.reconnectProfile = await section('reconnect (profile)', () =>
+    profileReconnect({ n: P2.rcN, reps: P2.rcProfileReps }),
   );
 }
+if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
 if (only.includes('shared') && haveDist) R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
 
 const totalSec = (Date.now() - started) / 1000;
@@ -240,37 +254,65 @@ if (mem) {
     verdict(mem.median <= 512),
   ]);
 }
+// issue 11 and 12 goals: the entries' minimal usage, request round trip, fast reconnect
+const issueGoals = [];
+for (const [name, goal] of [
+  [CORE, 5000],
+  ['steadysocket', 8000],
+]) {
+  const u = R.size?.usage?.[name];
+  if (u?.gzip)
+    issueGoals.push([
+      `gzip size, minimal usage of ${name === CORE ? CORE : 'steadysocket (full)'}`,
+      `≤ ${fmt(goal)} B`,
+      `${fmt(u.gzip)} B`,
+      u.gzip <= goal ? verdict(true) : `❌ missed by ${fmt(u.gzip - goal)} B`,
+    ]);
+}
+// ratios of times (lower is better): a miss within the A/A arm's own spread is not resolved
+const timeVerdict = (x, aaRatio, goal) => {
+  const nz = aaRatio ? Math.abs(1 - aaRatio.median) + (aaRatio.iqr[1] - aaRatio.iqr[0]) / 2 : 0;
+  return x.median <= goal
+    ? verdict(true)
+    : x.median <= goal + nz
+      ? `❔ not resolved: within the A/A noise (±${fmt(nz, 3)})`
+      : verdict(false);
+};
+const ratioCell = (x) => `${fmt(x.median, 3)}× (IQR ${range(...x.iqr, 2)})`;
+for (const mode of ['seq', 'batch']) {
+  const x = R.request?.[mode]?.steadysocket?.ratio;
+  if (x)
+    issueGoals.push([
+      `request() round trip vs hand-written id map (${mode === 'seq' ? 'sequential' : 'concurrent batch'})`,
+      '≤ 1.05×',
+      ratioCell(x),
+      timeVerdict(x, R.request[mode]['raw#2']?.ratio, 1.05),
+    ]);
+}
+for (const name of [CORE, 'steadysocket']) {
+  const x = R.reconnect?.arms?.[name]?.ratio;
+  if (x)
+    issueGoals.push([
+      `fast reconnect (minDelay 0), time per cycle vs raw re-created in onclose: ${name === CORE ? CORE : 'steadysocket (full)'}`,
+      '≤ 1.1×',
+      ratioCell(x),
+      timeVerdict(x, R.reconnect.arms['raw#2']?.ratio, 1.1),
+    ]);
+}
+goals.push(...issueGoals);
 if (goals.length) out.push('## Goals', '', table(['goal', 'target', 'measured', 'verdict'], goals), '');
 
 if (R.size) {
   out.push('## 1. Size', '');
   if (R.size.error) out.push(err(R.size), '');
-  else {
-    const rows = [];
-    const u = R.size.umd;
-    rows.push([
-      'dist/steadysocket.umd.min.js (as shipped)',
-      ...(u.error ? [u.error, '', ''] : [fmt(u.min), fmt(u.gzip), fmt(u.brotli)]),
-    ]);
-    for (const [name, s] of Object.entries(R.size.usage)) {
-      rows.push([
-        `usage bundle: ${name === 'raw' ? 'native WebSocket (no library)' : name}`,
-        ...(s.error ? [s.error, '', ''] : [fmt(s.min), fmt(s.gzip), fmt(s.brotli)]),
-      ]);
-    }
-    out.push(table(['artifact', 'minified B', 'gzip B', 'brotli B'], rows), '');
-    out.push(
-      'Usage bundle = construct, add a message listener, send; `esbuild --bundle --minify --format=esm`; gzip level 9, brotli quality 11 (node:zlib). partysocket = `import { WebSocket } from "partysocket"`; websocket-ts = `new Websocket(url)`.',
-      '',
-    );
-  }
+  else out.push(...sizeReport(R.size));
 }
 
 function ohTable(res) {
   if (!res) return [];
   if (res.error) return [err(res), ''];
   const rows = [];
-  for (const name of libs) {
+  for (const name of ohLibs) {
     const r = res[name];
     if (!r) continue;
     if (r.error) {
@@ -288,7 +330,7 @@ function ohTable(res) {
   if (res.channel) {
     const c = res.channel;
     rows.push([
-      'steadysocket channel path vs hand-written JSON envelope',
+      'steadysocket (full) channel path vs hand-written JSON envelope',
       `**${ns(c.inbound.median)}** (${range(c.inbound.min, c.inbound.max)})`,
       `**${ns(c.outbound.median)}** (${range(c.outbound.min, c.outbound.max)})`,
       '',
@@ -467,37 +509,119 @@ if (R.memory) {
     );
   }
 }
-if (R.shared) {
-  out.push('## 6. One connection for all tabs (`steadysocket/shared`, Chromium)', '');
-  const sh = R.shared;
-  if (sh.error) out.push(err(sh), '');
+if (R.request) {
+  out.push('## 6. Request round trip in Chromium (local `ws` server answering JSON envelope requests)', '');
+  const q = R.request;
+  if (q.error) out.push(err(q), '');
   else {
-    const h = (x) => `**${fmt(x.median)}** (${range(x.min, x.max)})`;
-    const r = sh.relaySummary;
+    const cell = (x) =>
+      x?.ratio
+        ? `**${fmt(x.ratio.median, 3)}×** (${range(...x.ratio.iqr, 2)}; ${range(...x.ratio.range, 2)})`
+        : '1 (baseline)';
+    const label = {
+      raw: 'hand-written: raw WebSocket + Map<id, resolve> + JSON envelope',
+      'raw#2': 'the same again (A/A: the noise floor)',
+      steadysocket: "steadysocket `channel('x').request(data)`",
+    };
+    const rows = ['raw', 'raw#2', 'steadysocket'].map((a) => [
+      label[a],
+      fmt(q.seq?.[a]?.usPer, 0),
+      cell(q.seq?.[a]),
+      fmt(q.batch?.[a]?.usPer, 1),
+      cell(q.batch?.[a]),
+    ]);
     out.push(
       table(
-        ['measure', 'median (min – max) or value'],
         [
-          ['handover: leader tab closed → new connection open in another tab, ms', h(sh.handover.close)],
-          ['handover: leader renderer crashed → new connection open in another tab, ms', h(sh.handover.crash)],
-          [
-            'relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms',
-            fmt(r.pacedExtraMedianMs, 2),
-          ],
-          ['relay: extra latency per message in a follower tab, p95 ms', fmt(r.pacedExtraP95Ms, 2)],
-          ['relay: burst of 20,000 × 32 B, follower time / leader time', `${fmt(r.burstRatio, 3)}×`],
-          [
-            'renderer CPU per message: plain per-tab socket / leader tab / follower tab, µs',
-            `${fmt(r.cpuUsPerMsg.plain, 1)} / **${fmt(r.cpuUsPerMsg.leader, 1)}** / **${fmt(r.cpuUsPerMsg.follower, 1)}**`,
-          ],
+          'client',
+          `sequential: µs per round trip`,
+          'sequential vs hand-written: median (IQR; min – max)',
+          `batch of ${fmt(q.n.batch)}: µs per request`,
+          'batch vs hand-written: median (IQR; min – max)',
         ],
+        rows,
       ),
       '',
-      `Three tabs (pages of one browser context) share one connection to a local \`ws\` server; the leader tab is closed (\`page.close()\`) or its renderer crashed (CDP \`Page.crash\`); the time runs from that moment to the first \`open\` of the new connection in a remaining tab (page clocks: \`performance.timeOrigin + now()\`), over ${sh.handover.close.runs.length} rounds. Relay: two tabs; the server sends 500 messages 2 ms apart, and the follower's arrival time of each minus the leader tab's is the relay's cost; then a burst of 20,000 messages, timed to the last arrival in each tab, with each renderer's main-thread CPU time per message (CDP \`Performance.getMetrics\` ThreadTime) beside a tab whose socket does not share (Web Locks removed).`,
+      `${q.rounds} rounds; per round each arm's run sits between two runs of the hand-written client (order rotated per round); ratio = time of the arm / mean time of the two neighbouring hand-written runs (lower is better, 1 = as fast); median, IQR and range of the per-round ratios; times are medians over the rounds. Sequential: ${fmt(q.n.seq)} requests, each sent when the previous reply arrived; batch: ${fmt(q.n.batch)} requests sent at once, timed until the last reply. Payload \`{ id: 7, q: 'hello' }\`; the server parses each frame and answers \`{"channel","id","data"}\` with the same. Every request of steadysocket also arms (and clears) its \`requestTimeout\` timer (default 10 s); the hand-written client has no timeout.`,
       '',
     );
   }
 }
+
+if (R.reconnect) {
+  out.push('## 7. Fast reconnect in Chromium (`minDelay: 0`, a server that closes every connection at once)', '');
+  const rc = R.reconnect;
+  if (rc.error) out.push(err(rc), '');
+  else {
+    const label = {
+      raw: 'raw WebSocket re-created in its own close handler',
+      'raw#2': 'the same again (A/A: the noise floor)',
+      [CORE]: `${CORE}, \`reconnect: { minDelay: 0, jitter: 0 }\``,
+      steadysocket: 'steadysocket (full), the same options',
+    };
+    const rows = [];
+    for (const v of [rc, R.reconnectOne]) {
+      if (!v || v.error) continue;
+      for (const a of ['raw', 'raw#2', CORE, 'steadysocket'].filter((x) => v.arms[x])) {
+        const x = v.arms[a];
+        rows.push([
+          v.ports > 1 ? `${v.ports} ports in turn` : 'one port',
+          label[a],
+          fmt(x.msPerCycle, 2),
+          fmt(x.cyclesPerSec, 0),
+          x.ratio
+            ? `**${fmt(x.ratio.median, 3)}×** (${range(...x.ratio.iqr, 2)}; ${range(...x.ratio.range, 2)})`
+            : '1 (baseline)',
+        ]);
+      }
+    }
+    const one = R.reconnectOne;
+    out.push(
+      table(['server', 'client', 'ms per cycle', 'cycles/s', 'time per cycle vs raw: median (IQR; min – max)'], rows),
+      '',
+      `A cycle = handshake, \`open\`, the server's close frame (\`ws.close(1000)\` as soon as the connection is up), \`close\`, the next attempt. Each arm's run sits between two raw runs (order rotated per round); ratio = time of the arm / mean of the two neighbouring raw runs (lower is better); times are medians over the rounds. **${rc.ports} ports in turn** (the goal row): every arm connects to the server's ${rc.ports} ports in turn (steadysocket through a url function), so Chromium's per-endpoint handshake throttle (a new WebSocket to a host:port waits until ~10 ms after the previous handshake there) does not set the pace and the clients' own cost shows; ${rc.rounds} rounds of ${fmt(rc.n)} cycles. ${one && !one.error ? `**One port**: every cycle to the same host:port, as an app with one server sees it, where the throttle dominates; ${one.rounds} rounds of ${fmt(one.n)} cycles.` : ''}`,
+      '',
+    );
+    const pr = R.reconnectProfile;
+    if (pr && !pr.error) {
+      const cats = ['library', 'bench', 'native', 'gc', 'idle'];
+      const catLabel = {
+        library: 'steadysocket code',
+        bench: 'bench page code',
+        native: 'V8/Blink internals (no JS frame)',
+        gc: 'garbage collector',
+        idle: 'idle (waiting for the network and the server)',
+      };
+      const arms = ['raw', CORE, 'steadysocket'].filter((a) => pr[a]);
+      out.push(
+        '### Where the time goes (CPU profile of one run per arm)',
+        '',
+        table(
+          ['µs per cycle', ...arms],
+          [
+            ['wall clock', ...arms.map((a) => fmt(pr[a].msPerCycle * 1000, 0))],
+            ...cats.map((c) => [catLabel[c], ...arms.map((a) => fmt(pr[a].usPerCycle[c], 0))]),
+            ['**main thread busy**', ...arms.map((a) => `**${fmt(pr[a].busyUsPerCycle, 0)}**`)],
+          ],
+        ),
+        '',
+      );
+      for (const a of arms.filter((x) => x !== 'raw')) {
+        out.push(
+          `Top self time in ${a === CORE ? CORE : 'steadysocket (full)'} (µs per cycle): ${
+            pr[a].top.map(([k, v]) => `\`${k.split(' :')[0]}\` ${fmt(v, 1)}`).join(', ') || 'none sampled'
+          }.`,
+          '',
+        );
+      }
+      out.push(
+        `CDP Profiler on the renderer (50 µs sampling; each sample counts for the mean interval), ${P2.rcProfileReps} run(s) of ${fmt(P2.rcN)} cycles per arm on the ports in turn, after a warm-up run; the page loads readable (unminified) bundles of \`dist/steadysocket.mjs\` and \`dist/steadysocket.core.mjs\` so functions keep their names. A sample counts for the function on top of its stack; a native call made from JavaScript (\`new WebSocket\`, \`close()\`, \`Object.defineProperties\`) counts for the function that makes it, so raw's own \`new WebSocket\` is under bench page code. Compare the busy time of the arms; a profiled run is slower than an unprofiled one. Same view by hand: \`node bench/profile.mjs reconnect\`.`,
+        '',
+      );
+    } else if (pr?.error) out.push(`Profile failed: ${pr.error}`, '');
+  }
+}
+
 if (R.browserError) out.push(`Browser sections failed: ${R.browserError}`, '');
 
 const md = out.join('\n');

@@ -1,5 +1,6 @@
-// Chromium harness: bundles the page script, serves it with dist/steadysocket.umd.min.js
-// from 127.0.0.1, offers ws endpoints (/echo echoes, /idle holds), launches Chromium.
+// Chromium harness: bundles the page script, serves it with dist/steadysocket[.core].umd.min.js
+// from 127.0.0.1, offers ws endpoints (/echo echoes, /rpc answers JSON envelope requests,
+// /bounce closes each connection right after it opens, /idle holds), launches Chromium.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ const ARGS = [
   '--js-flags=--expose-gc --no-flush-bytecode',
 ];
 const UMD = path.join(ROOT, 'dist', 'steadysocket.umd.min.js');
+const CORE_UMD = path.join(ROOT, 'dist', 'steadysocket.core.umd.min.js');
 
 export async function bundlePage() {
   fs.mkdirSync(TMP, { recursive: true });
@@ -34,11 +36,22 @@ export async function bundlePage() {
   return outfile;
 }
 
-/** http + ws server on 127.0.0.1:0. close() terminates every socket. */
-export async function startPageServer(pageJs, steadyScript = UMD) {
-  const hasUmd = fs.existsSync(steadyScript);
+/**
+ * http + ws server on 127.0.0.1:0. close() terminates every socket.
+ * steadyScript / coreScript: served as the full and core script-tag builds (globals
+ * `steadysocket`, `steadysocketCore`), by default the dist files.
+ */
+export async function startPageServer(pageJs, steadyScript = UMD, coreScript = CORE_UMD) {
+  const served = new Map(
+    [
+      ['/steadysocket.umd.min.js', steadyScript],
+      ['/steadysocket.core.umd.min.js', coreScript],
+    ].filter(([, f]) => fs.existsSync(f)),
+  );
+  const hasUmd = served.has('/steadysocket.umd.min.js');
+  served.set('/page.js', pageJs);
   const html = `<!doctype html><meta charset="utf-8"><title>bench</title>
-${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="/page.js"></script>`;
+${[...served.keys()].map((u) => `<script src="${u}"></script>`).join('')}`;
   const headers = {
     // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -49,9 +62,8 @@ ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="
     const url = req.url.split('?')[0];
     if (url === '/') {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
-    } else if (url === '/page.js' || (url === '/steadysocket.umd.min.js' && hasUmd)) {
-      const file = url === '/page.js' ? pageJs : steadyScript;
-      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(fs.readFileSync(file));
+    } else if (served.has(url)) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(fs.readFileSync(served.get(url)));
     } else {
       res.writeHead(404, headers).end();
     }
@@ -65,6 +77,19 @@ ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (req.url.startsWith('/echo')) ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      // JSON envelope requests: {"channel","id","data"} is answered with the same channel, id and data
+      else if (req.url.startsWith('/rpc'))
+        ws.on('message', (data) => {
+          let m;
+          try {
+            m = JSON.parse(String(data));
+          } catch {
+            return;
+          }
+          ws.send(JSON.stringify({ channel: m?.channel, id: m?.id, data: m?.data }));
+        });
+      // every connection is closed right after it opens (the fast reconnect bench)
+      else if (req.url.startsWith('/bounce')) ws.close(1000);
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -97,10 +122,10 @@ ${hasUmd ? '<script src="/steadysocket.umd.min.js"></script>' : ''}<script src="
   };
 }
 
-/** Launches Chromium on the bench page. Always call close(). steadyScript: served instead of the UMD file. */
-export async function openBrowser({ steadyScript } = {}) {
+/** Launches Chromium on the bench page. Always call close(). steadyScript / coreScript: served instead of the UMD files. */
+export async function openBrowser({ steadyScript, coreScript } = {}) {
   const pageJs = await bundlePage();
-  const srv = await startPageServer(pageJs, steadyScript);
+  const srv = await startPageServer(pageJs, steadyScript, coreScript);
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

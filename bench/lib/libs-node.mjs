@@ -12,8 +12,14 @@ const STEADY_CJS = path.join(ROOT, 'dist', 'steadysocket.cjs');
 
 export async function loadLibs({ steady = true } = {}) {
   let SteadySocket;
-  if (steady) ({ SteadySocket } = await import(pathToFileURL(path.join(ROOT, 'dist', 'steadysocket.mjs')).href));
-  return { SteadySocket, RWS, PartyWS, Sockette, WebsocketTs };
+  let SteadySocketCore;
+  if (steady) {
+    ({ SteadySocket } = await import(pathToFileURL(path.join(ROOT, 'dist', 'steadysocket.mjs')).href));
+    ({ SteadySocket: SteadySocketCore } = await import(
+      pathToFileURL(path.join(ROOT, 'dist', 'steadysocket.core.mjs')).href
+    ));
+  }
+  return { SteadySocket, SteadySocketCore, RWS, PartyWS, Sockette, WebsocketTs };
 }
 
 const require = createRequire(path.join(ROOT, 'package.json'));

@@ -6,7 +6,17 @@
 //   outbound: lib.send(p) N times  vs  fake.send(p) N times.
 // Arms alternate (bare, lib / lib, bare) within every round; each round gives
 // one difference; we report the median difference, in ns per message.
-import { makeAdapters } from './adapters.mjs';
+import { makeAdapters as makePeerAdapters } from './adapters.mjs';
+
+/** The core entry's name in the reports (`libs.SteadySocketCore`, driven like the full one). */
+export const CORE = 'steadysocket/core';
+
+/** The shared adapters, plus the core entry driven exactly as the full one is. */
+export function makeAdapters(libs) {
+  const a = makePeerAdapters(libs);
+  if (libs.SteadySocketCore) a[CORE] = makePeerAdapters({ ...libs, SteadySocket: libs.SteadySocketCore }).steadysocket;
+  return a;
+}
 
 class FakeWS extends EventTarget {
   static CONNECTING = 0;

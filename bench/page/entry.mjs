@@ -4,10 +4,16 @@ import RWS from 'reconnecting-websocket';
 import { WebSocket as PartyWS } from 'partysocket';
 import Sockette from 'sockette';
 import * as WebsocketTs from 'websocket-ts';
-import { makeAdapters } from '../lib/adapters.mjs';
-import { channelBench, driveOne, overheadBench } from '../lib/overhead-core.mjs';
+import { channelBench, driveOne, makeAdapters, overheadBench } from '../lib/overhead-core.mjs';
 
-const libs = () => ({ SteadySocket: globalThis.steadysocket?.SteadySocket, RWS, PartyWS, Sockette, WebsocketTs });
+const libs = () => ({
+  SteadySocket: globalThis.steadysocket?.SteadySocket,
+  SteadySocketCore: globalThis.steadysocketCore?.SteadySocket,
+  RWS,
+  PartyWS,
+  Sockette,
+  WebsocketTs,
+});
 const adapters = () => makeAdapters(libs());
 
 function deadline(ms, what) {
@@ -152,4 +158,127 @@ export async function memClose(waitMs = 3000) {
   // Let the closing handshakes finish so the sockets are released before the next arm.
   await new Promise((r) => setTimeout(r, waitMs));
   return hs.length;
+}
+
+// ---- request round trip -------------------------------------------------------
+// steadysocket's channel('x').request(data) vs a hand-written client on a raw
+// WebSocket: its own Map<id, resolve> and the same JSON envelope. Both on one
+// connection each to the /rpc server, which answers {"channel","id","data"} with the same.
+const rpc = {};
+
+export async function rpcSetup(url) {
+  const open = (ws) =>
+    new Promise((resolve, reject) => {
+      const dl = deadline(10000, 'rpc open');
+      dl.p.catch(reject);
+      ws.addEventListener('open', () => {
+        dl.cancel();
+        resolve();
+      });
+    });
+  const mk = (id) => {
+    const s = new globalThis.steadysocket.SteadySocket(url);
+    const ch = s.channel('x');
+    rpc[id] = { request: (data) => ch.request(data), close: () => s.close(), ready: open(s) };
+  };
+  mk('steadysocket');
+  // hand-written: 'raw' and 'raw#2' (A/A) are two such clients
+  for (const id of ['raw', 'raw#2']) {
+    const ws = new WebSocket(url);
+    const pending = new Map();
+    let next = 0;
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      if (m !== null && typeof m === 'object' && m.channel === 'x' && m.id !== undefined) {
+        const resolve = pending.get(m.id);
+        if (resolve) {
+          pending.delete(m.id);
+          resolve(m.data);
+        }
+      }
+    };
+    const request = (data) =>
+      new Promise((resolve) => {
+        const rid = String(++next);
+        pending.set(rid, resolve);
+        ws.send(JSON.stringify({ channel: 'x', id: rid, data }));
+      });
+    rpc[id] = { request, close: () => ws.close(), ready: open(ws) };
+  }
+  await Promise.all(Object.values(rpc).map((a) => a.ready));
+  return Object.keys(rpc);
+}
+
+/** n round trips, one after the other (mode 'seq') or all at once ('batch'); resolves with ms. */
+export async function rpcMeasure(arm, mode, n) {
+  const a = rpc[arm];
+  const data = { id: 7, q: 'hello' };
+  const dl = deadline(30000, `rpc ${arm} ${mode} x${n}`);
+  const run = async () => {
+    const t0 = performance.now();
+    if (mode === 'seq') {
+      for (let i = 0; i < n; i++) {
+        const r = await a.request(data);
+        if (r?.id !== 7) throw new Error(`${arm}: wrong reply ${JSON.stringify(r)}`);
+      }
+    } else {
+      const rs = await Promise.all(Array.from({ length: n }, () => a.request(data)));
+      if (rs.length !== n || rs.some((r) => r?.id !== 7)) throw new Error(`${arm}: wrong replies`);
+    }
+    return performance.now() - t0;
+  };
+  try {
+    return await Promise.race([run(), dl.p]);
+  } finally {
+    dl.cancel();
+  }
+}
+
+export function rpcTeardown() {
+  for (const k of Object.keys(rpc)) {
+    try {
+      rpc[k].close();
+    } catch {}
+    delete rpc[k];
+  }
+}
+
+// ---- fast reconnect -------------------------------------------------------------
+// The /bounce server closes every connection right after it opens. raw: a new
+// WebSocket made in the old one's close handler; steadysocket (core or full):
+// reconnect { minDelay: 0, jitter: 0 }. urls: one url, or several (ports of the same
+// server) taken in turn by every arm. Resolves with ms for n connect/close cycles.
+export function reconnectCycles(arm, urls, n) {
+  return new Promise((resolve, reject) => {
+    const dl = deadline(60000, `reconnect ${arm} x${n}`);
+    let closes = 0;
+    let opens = 0;
+    let next = 0;
+    const nextUrl = () => urls[next++ % urls.length];
+    let t0 = 0;
+    const done = (stop) => {
+      const t = performance.now() - t0;
+      dl.cancel();
+      stop();
+      if (opens < n) reject(new Error(`${arm}: ${opens} opens for ${n} closes`));
+      else resolve(t);
+    };
+    dl.p.catch(reject);
+    t0 = performance.now();
+    if (arm.startsWith('raw')) {
+      const go = () => {
+        const ws = new WebSocket(nextUrl());
+        ws.onopen = () => opens++;
+        ws.onclose = () => (++closes === n ? done(() => {}) : go());
+      };
+      go();
+      return;
+    }
+    const Ctor = (arm === 'steadysocket/core' ? globalThis.steadysocketCore : globalThis.steadysocket).SteadySocket;
+    const s = new Ctor(urls.length === 1 ? urls[0] : nextUrl, { reconnect: { minDelay: 0, jitter: 0 } });
+    s.onopen = () => opens++;
+    s.onclose = () => {
+      if (++closes === n) done(() => s.close());
+    };
+  });
 }
