@@ -29,7 +29,7 @@ async function buildSteadyScript() {
 
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
-const pos = args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1);
+const pos = args.filter((a, i) => !a.startsWith('--') && (topAt < 0 || i !== topAt + 1));
 const dir = pos[0] ?? 'inbound';
 const name = pos[1] ?? 'steadysocket';
 // the page serves the unminified bundle under the UMD file's name

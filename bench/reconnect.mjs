@@ -81,36 +81,49 @@ export async function profileReconnect({ n = 200, reps = 3, top = 12 } = {}) {
 }
 
 /**
- * Self time by category and by library function, in µs per cycle: each sample counts for the
+ * Time by category and by library function, in µs per cycle. Each sample counts for the
  * profile's mean sampling interval (a sample's own time delta would hand a whole descheduled
- * stretch of a loaded machine to whatever function it happened to land in).
+ * stretch of a loaded machine to whatever function it happened to land in). A native function
+ * on top of the stack (a DOM or builtin call: `new WebSocket`, `setTimeout`,
+ * `Object.defineProperties`) counts for the nearest JavaScript caller below it, and is named
+ * after it as `caller > native`.
  */
 function summarize(profile, cycles, top) {
   const tick = (profile.endTime - profile.startTime) / profile.samples.length;
   const byId = new Map(profile.nodes.map((x) => [x.id, x]));
-  const cat = { library: 0, bench: 0, gc: 0, native: 0, idle: 0 };
+  const parent = new Map();
+  for (const x of profile.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+  const fileOf = (cf) => (cf.url ? path.basename(cf.url.split('?')[0]) : '');
+  const cat = { library: 0, bench: 0, program: 0, gc: 0, idle: 0 };
   const fns = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const cf = byId.get(profile.samples[i]).callFrame;
-    const us = tick;
-    const file = cf.url ? path.basename(cf.url.split('?')[0]) : '';
+  for (const id of profile.samples) {
+    const cf = byId.get(id).callFrame;
     let c;
+    let key;
     if (cf.functionName === '(idle)') c = 'idle';
     else if (cf.functionName === '(garbage collector)') c = 'gc';
-    else if (LIB_FILES.includes(file)) c = 'library';
-    else if (file) c = 'bench';
-    else c = 'native';
-    cat[c] += us;
-    if (c === 'library') {
-      const key = `${cf.functionName || '(anonymous)'} :${cf.lineNumber + 1}`;
-      fns.set(key, (fns.get(key) ?? 0) + us);
+    else if (cf.functionName === '(program)' || cf.functionName === '(root)') c = 'program';
+    else {
+      // the nearest frame with a script file: this one, or the JavaScript that called the native one
+      let at = id;
+      while (at !== undefined && !fileOf(byId.get(at).callFrame)) at = parent.get(at);
+      const js = at === undefined ? undefined : byId.get(at).callFrame;
+      c = js && LIB_FILES.includes(fileOf(js)) ? 'library' : js ? 'bench' : 'program';
+      if (js) {
+        const name = (f) => f.functionName || '(anonymous)';
+        key = `${c === 'library' ? '' : 'page: '}${js === cf ? name(js) : `${name(js)} > ${name(cf)}`}`;
+      }
     }
+    cat[c] += tick;
+    if (key) fns.set(key, (fns.get(key) ?? 0) + tick);
   }
   const per = (x) => x / cycles;
   return {
     usPerCycle: Object.fromEntries(Object.entries(cat).map(([k, v]) => [k, per(v)])),
-    busyUsPerCycle: per(cat.library + cat.bench + cat.gc + cat.native),
+    busyUsPerCycle: per(cat.library + cat.bench + cat.program + cat.gc),
+    // the library's functions; on the raw arm, the page's
     top: [...fns.entries()]
+      .filter(([k]) => (cat.library ? !k.startsWith('page: ') : true))
       .sort((x, y) => y[1] - x[1])
       .slice(0, top)
       .map(([k, v]) => [k, per(v)]),

@@ -584,11 +584,11 @@ if (R.reconnect) {
     );
     const pr = R.reconnectProfile;
     if (pr && !pr.error) {
-      const cats = ['library', 'bench', 'native', 'gc', 'idle'];
+      const cats = ['library', 'bench', 'program', 'gc', 'idle'];
       const catLabel = {
-        library: 'steadysocket code',
-        bench: 'bench page code',
-        native: 'V8/Blink internals (no JS frame)',
+        library: 'steadysocket code (with the DOM/builtin calls it makes)',
+        bench: 'bench page code (raw: with its `new WebSocket`)',
+        program: 'browser work with no JavaScript on the stack (tasks, event plumbing)',
         gc: 'garbage collector',
         idle: 'idle (waiting for the network and the server)',
       };
@@ -606,16 +606,16 @@ if (R.reconnect) {
         ),
         '',
       );
-      for (const a of arms.filter((x) => x !== 'raw')) {
+      for (const a of arms) {
         out.push(
-          `Top self time in ${a === CORE ? CORE : 'steadysocket (full)'} (µs per cycle): ${
-            pr[a].top.map(([k, v]) => `\`${k.split(' :')[0]}\` ${fmt(v, 1)}`).join(', ') || 'none sampled'
+          `Top self time in ${a === 'raw' ? 'the raw arm' : a === CORE ? CORE : 'steadysocket (full)'} (µs per cycle): ${
+            pr[a].top.map(([k, v]) => `\`${k}\` ${fmt(v, 1)}`).join(', ') || 'none sampled'
           }.`,
           '',
         );
       }
       out.push(
-        `CDP Profiler on the renderer (50 µs sampling; each sample counts for the mean interval), ${P2.rcProfileReps} run(s) of ${fmt(P2.rcN)} cycles per arm on the ports in turn, after a warm-up run; the page loads readable (unminified) bundles of \`dist/steadysocket.mjs\` and \`dist/steadysocket.core.mjs\` so functions keep their names. A sample counts for the function on top of its stack; a native call made from JavaScript (\`new WebSocket\`, \`close()\`, \`Object.defineProperties\`) counts for the function that makes it, so raw's own \`new WebSocket\` is under bench page code. Compare the busy time of the arms; a profiled run is slower than an unprofiled one. Same view by hand: \`node bench/profile.mjs reconnect\`.`,
+        `CDP Profiler on the renderer (50 µs sampling; each sample counts for the mean interval), ${P2.rcProfileReps} run(s) of ${fmt(P2.rcN)} cycles per arm on the ports in turn, after a warm-up run; the page loads readable (unminified) bundles of \`dist/steadysocket.mjs\` and \`dist/steadysocket.core.mjs\` so functions keep their names. A sample counts for the JavaScript function on top of its stack; a native one there (\`new WebSocket\`, \`setTimeout\`, \`Object.defineProperties\`) counts for its JavaScript caller and is shown as \`caller > native\`, so raw's own \`new WebSocket\` is under bench page code. Compare the busy time of the arms; a profiled run is slower than an unprofiled one. Same view by hand: \`node bench/profile.mjs reconnect\`.`,
         '',
       );
     } else if (pr?.error) out.push(`Profile failed: ${pr.error}`, '');
