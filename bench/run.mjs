@@ -35,7 +35,7 @@ const P = quick
 // request round trips and fast reconnect cycles (separate so the storm settings above stay as they are)
 const P2 = quick
   ? { rpcRounds: 5, rpcN: 100, rcRounds: 5, rcN: 100, rc1Rounds: 3, rc1N: 20, rcProfileReps: 1 }
-  : { rpcRounds: 15, rpcN: 200, rcRounds: 15, rcN: 200, rc1Rounds: 5, rc1N: 40, rcProfileReps: 3 };
+  : { rpcRounds: 15, rpcN: 200, rcRounds: 15, rcN: 100, rc1Rounds: 5, rc1N: 40, rcProfileReps: 3 };
 
 const started = Date.now();
 const timings = {};
