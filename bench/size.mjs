@@ -168,13 +168,47 @@ export const isPlaceholderUmd = (buf) => buf.length < 200;
 
 const err1 = (e) => ({ error: String(e?.message ?? e).split('\n')[0] });
 
-/** Bytes per src module in one usage bundle: esbuild's bytesInOutput (minified, before compression). */
+/**
+ * Bytes per src module in one usage bundle: esbuild's bytesInOutput (minified, before
+ * compression), and each module's marginal gzip: gzip of the whole minus gzip of the whole
+ * without that module's code (the bundle made with esbuild's per-module section comments, each
+ * section then minified alone). The marginals don't add up to the total (gzip shares context
+ * between modules); each says what leaving that one module out would save.
+ */
 async function modules(code) {
   const { buf, meta } = await bundle(code, { metafile: true });
   const inputs = Object.values(meta.outputs)[0].inputs;
   const per = {};
   for (const [f, v] of Object.entries(inputs)) if (v.bytesInOutput) per[f.replace(/^src\//, '')] = v.bytesInOutput;
-  return { total: buf.length, ...sizes(buf), per };
+  const r = await esbuild.build({
+    stdin: { contents: code, resolveDir: ROOT, sourcefile: 'usage.mjs', loader: 'js' },
+    bundle: true,
+    minifySyntax: true,
+    minifyIdentifiers: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  const parts = r.outputFiles[0].text.split(/^\/\/ (\S+)\n/m);
+  const chunks = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const min = (await esbuild.transform(parts[i + 1], { minifyWhitespace: true, loader: 'js' })).code;
+    chunks.push([parts[i].replace(/^src\//, ''), min]);
+  }
+  const gz = (t) => zlib.gzipSync(Buffer.from(t), { level: 9 }).length;
+  const whole = gz(chunks.map((c) => c[1]).join(''));
+  const gzip = {};
+  for (const [name] of chunks)
+    gzip[name] =
+      whole -
+      gz(
+        chunks
+          .filter((c) => c[0] !== name)
+          .map((c) => c[1])
+          .join(''),
+      );
+  return { total: buf.length, ...sizes(buf), per, marginalGzip: gzip };
 }
 
 /** names: the usage rows to bundle (raw, steadysocket, peers); the core entry is added next to the full one. */
@@ -279,16 +313,38 @@ export function sizeReport(S) {
       (a, b) => (mc.per[b] ?? 0) - (mc.per[a] ?? 0) || (mf?.per?.[b] ?? 0) - (mf?.per?.[a] ?? 0),
     );
     const pct = (x, t) => (x ? `${fmt(x)} (${fmt((100 * x) / t, 1)}%)` : '—');
-    const rows = names.map((n) => [n, pct(mc.per[n], mc.total), mf && !mf.error ? pct(mf.per[n], mf.total) : 'n/a']);
-    rows.push([
-      '**total** (minified / gzip)',
-      `**${fmt(mc.total)} / ${fmt(mc.gzip)}**`,
-      mf && !mf.error ? `**${fmt(mf.total)} / ${fmt(mf.gzip)}**` : 'n/a',
+    const g = (m, n) => (m?.marginalGzip?.[n] === undefined ? '—' : fmt(m.marginalGzip[n]));
+    const hasF = mf && !mf.error;
+    const rows = names.map((n) => [
+      n,
+      pct(mc.per[n], mc.total),
+      g(mc, n),
+      hasF ? pct(mf.per[n], mf.total) : 'n/a',
+      hasF ? g(mf, n) : 'n/a',
     ]);
-    out.push(table(['module', 'core usage: minified B (share)', 'full usage: minified B (share)'], rows), '');
+    rows.push([
+      '**whole bundle** (minified / gzip)',
+      `**${fmt(mc.total)}**`,
+      `**${fmt(mc.gzip)}**`,
+      hasF ? `**${fmt(mf.total)}**` : 'n/a',
+      hasF ? `**${fmt(mf.gzip)}**` : 'n/a',
+    ]);
+    out.push(
+      table(
+        [
+          'module',
+          'core usage: minified B (share)',
+          'core: gzip B it costs',
+          'full usage: minified B (share)',
+          'full: gzip B it costs',
+        ],
+        rows,
+      ),
+      '',
+    );
   }
   out.push(
-    'Usage bundle = construct, add a `message` listener, send; `esbuild --bundle --minify --format=esm --platform=browser` of the built `dist/*.mjs` (react/vue marked external); gzip level 9, brotli quality 11 (node:zlib). partysocket = `import { WebSocket } from "partysocket"`; websocket-ts = `new Websocket(url)`. Feature rows add one use each to the full entry\'s minimal usage (the schema is a hand-written Standard Schema object, no validator library). Per-module bytes: the same minimal usage bundled from `src/core.ts` / `src/index.ts` with esbuild\'s metafile (`bytesInOutput`, minified, before compression: gzip does not split per module); the totals agree with the dist usage bundles within a few dozen bytes (`usage.mjs` is the usage code itself).',
+    "Usage bundle = construct, add a `message` listener, send; `esbuild --bundle --minify --format=esm --platform=browser` of the built `dist/*.mjs` (react/vue marked external); gzip level 9, brotli quality 11 (node:zlib). partysocket = `import { WebSocket } from \"partysocket\"`; websocket-ts = `new Websocket(url)`. Feature rows add one use each to the full entry's minimal usage (the schema is a hand-written Standard Schema object, no validator library). Per-module bytes: the same minimal usage bundled from `src/core.ts` / `src/index.ts`; minified B = esbuild's metafile `bytesInOutput`; gzip B it costs = gzip of the whole bundle minus gzip of the bundle without that module's code (what leaving the module out would save; gzip shares context across modules, so these add up to less than the whole). The totals agree with the dist usage bundles within a few dozen bytes (`usage.mjs` is the usage code itself).",
     '',
   );
   return out;
