@@ -556,13 +556,14 @@ if (R.reconnect) {
     const label = {
       raw: 'raw WebSocket re-created in its own close handler',
       'raw#2': 'the same again (A/A: the noise floor)',
+      'raw-timer': 'raw, the next socket made in a `setTimeout(…, 0)` from the close handler',
       [CORE]: `${CORE}, \`reconnect: { minDelay: 0, jitter: 0 }\``,
       steadysocket: 'steadysocket (full), the same options',
     };
     const rows = [];
     for (const v of [rc, R.reconnectOne]) {
       if (!v || v.error) continue;
-      for (const a of ['raw', 'raw#2', CORE, 'steadysocket'].filter((x) => v.arms[x])) {
+      for (const a of ['raw', 'raw#2', 'raw-timer', CORE, 'steadysocket'].filter((x) => v.arms[x])) {
         const x = v.arms[a];
         rows.push([
           v.ports > 1 ? `${v.ports} ports in turn` : 'one port',
@@ -584,10 +585,11 @@ if (R.reconnect) {
     );
     const pr = R.reconnectProfile;
     if (pr && !pr.error) {
-      const cats = ['library', 'bench', 'program', 'gc', 'idle'];
+      const cats = ['ctor', 'library', 'bench', 'program', 'gc', 'idle'];
       const catLabel = {
-        library: 'steadysocket code (with the DOM/builtin calls it makes)',
-        bench: 'bench page code (raw: with its `new WebSocket`)',
+        ctor: '`new WebSocket` (native constructor, in every arm)',
+        library: 'steadysocket code, with the other DOM/builtin calls it makes',
+        bench: 'bench page code',
         program: 'browser work with no JavaScript on the stack (tasks, event plumbing)',
         gc: 'garbage collector',
         idle: 'idle (waiting for the network and the server)',
@@ -615,7 +617,7 @@ if (R.reconnect) {
         );
       }
       out.push(
-        `CDP Profiler on the renderer (50 µs sampling; each sample counts for the mean interval), ${P2.rcProfileReps} run(s) of ${fmt(P2.rcN)} cycles per arm on the ports in turn, after a warm-up run; the page loads readable (unminified) bundles of \`dist/steadysocket.mjs\` and \`dist/steadysocket.core.mjs\` so functions keep their names. A sample counts for the JavaScript function on top of its stack; a native one there (\`new WebSocket\`, \`setTimeout\`, \`Object.defineProperties\`) counts for its JavaScript caller and is shown as \`caller > native\`, so raw's own \`new WebSocket\` is under bench page code. Compare the busy time of the arms; a profiled run is slower than an unprofiled one. Same view by hand: \`node bench/profile.mjs reconnect\`.`,
+        `CDP Profiler on the renderer (50 µs sampling; each sample counts for the mean interval), ${P2.rcProfileReps} run(s) of ${fmt(P2.rcN)} cycles per arm on the ports in turn, after a warm-up run; the page loads readable (unminified) bundles of \`dist/steadysocket.mjs\` and \`dist/steadysocket.core.mjs\` so functions keep their names. A sample counts for the JavaScript function on top of its stack; a native one there (\`new WebSocket\`, \`setTimeout\`, \`Object.defineProperties\`) counts for its JavaScript caller and is shown as \`caller > native\`, except the native \`WebSocket\` constructor, which has a row of its own. Compare the busy time of the arms; a profiled run is slower than an unprofiled one. Same view by hand: \`node bench/profile.mjs reconnect\`.`,
         '',
       );
     } else if (pr?.error) out.push(`Profile failed: ${pr.error}`, '');
