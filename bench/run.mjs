@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // steadysocket benchmarks: size, per-message overhead, throughput, request round trip,
-// fast reconnect, reconnect storm, memory.
-//   node bench/run.mjs [--only size,overhead,throughput,request,reconnect,storm,memory] [--quick] [--build] [--write|--no-write]
+// fast reconnect, reconnect storm, memory, shared.
+//   node bench/run.mjs [--only size,overhead,throughput,request,reconnect,storm,memory,shared] [--quick] [--build] [--write|--no-write]
 // Prints a markdown report; a full run (no --only, no --quick) also writes bench/RESULTS.md.
 // Raw figures of every run go to bench/results/latest.json (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -14,11 +14,12 @@ import { runMemory } from './memory.mjs';
 import { overheadChromium, overheadNode } from './overhead.mjs';
 import { profileReconnect, runReconnect } from './reconnect.mjs';
 import { runRequest } from './request.mjs';
+import { runShared } from './shared.mjs';
 import { runSize, sizeReport } from './size.mjs';
 import { runStorm } from './storm.mjs';
 import { CONFIGS, runThroughput } from './throughput.mjs';
 
-const SECTIONS = ['size', 'overhead', 'throughput', 'request', 'reconnect', 'storm', 'memory'];
+const SECTIONS = ['size', 'overhead', 'throughput', 'request', 'reconnect', 'storm', 'memory', 'shared'];
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);
 const onlyArg = argv.find((a) => a.startsWith('--only'));
@@ -139,6 +140,7 @@ if (R.reconnect && !R.reconnect.error) {
   );
 }
 if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
+
 if (only.includes('shared') && haveDist) R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
 
 const totalSec = (Date.now() - started) / 1000;
@@ -509,8 +511,40 @@ if (R.memory) {
     );
   }
 }
+if (R.shared) {
+  out.push('## 6. One connection for all tabs (`steadysocket/shared`, Chromium)', '');
+  const sh = R.shared;
+  if (sh.error) out.push(err(sh), '');
+  else {
+    const h = (x) => `**${fmt(x.median)}** (${range(x.min, x.max)})`;
+    const r = sh.relaySummary;
+    out.push(
+      table(
+        ['measure', 'median (min – max) or value'],
+        [
+          ['handover: leader tab closed → new connection open in another tab, ms', h(sh.handover.close)],
+          ['handover: leader renderer crashed → new connection open in another tab, ms', h(sh.handover.crash)],
+          [
+            'relay: extra latency per message in a follower tab (paced 1 / 2 ms), median ms',
+            fmt(r.pacedExtraMedianMs, 2),
+          ],
+          ['relay: extra latency per message in a follower tab, p95 ms', fmt(r.pacedExtraP95Ms, 2)],
+          ['relay: burst of 20,000 × 32 B, follower time / leader time', `${fmt(r.burstRatio, 3)}×`],
+          [
+            'renderer CPU per message: plain per-tab socket / leader tab / follower tab, µs',
+            `${fmt(r.cpuUsPerMsg.plain, 1)} / **${fmt(r.cpuUsPerMsg.leader, 1)}** / **${fmt(r.cpuUsPerMsg.follower, 1)}**`,
+          ],
+        ],
+      ),
+      '',
+      `Three tabs (pages of one browser context) share one connection to a local \`ws\` server; the leader tab is closed (\`page.close()\`) or its renderer crashed (CDP \`Page.crash\`); the time runs from that moment to the first \`open\` of the new connection in a remaining tab (page clocks: \`performance.timeOrigin + now()\`), over ${sh.handover.close.runs.length} rounds. Relay: two tabs; the server sends 500 messages 2 ms apart, and the follower's arrival time of each minus the leader tab's is the relay's cost; then a burst of 20,000 messages, timed to the last arrival in each tab, with each renderer's main-thread CPU time per message (CDP \`Performance.getMetrics\` ThreadTime) beside a tab whose socket does not share (Web Locks removed).`,
+      '',
+    );
+  }
+}
+
 if (R.request) {
-  out.push('## 6. Request round trip in Chromium (local `ws` server answering JSON envelope requests)', '');
+  out.push('## 7. Request round trip in Chromium (local `ws` server answering JSON envelope requests)', '');
   const q = R.request;
   if (q.error) out.push(err(q), '');
   else {
@@ -549,7 +583,7 @@ if (R.request) {
 }
 
 if (R.reconnect) {
-  out.push('## 7. Fast reconnect in Chromium (`minDelay: 0`, a server that closes every connection at once)', '');
+  out.push('## 8. Fast reconnect in Chromium (`minDelay: 0`, a server that closes every connection at once)', '');
   const rc = R.reconnect;
   if (rc.error) out.push(err(rc), '');
   else {
