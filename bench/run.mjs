@@ -2,6 +2,7 @@
 // steadysocket benchmarks: size, per-message overhead, throughput, request round trip,
 // fast reconnect, reconnect storm, memory, shared.
 //   node bench/run.mjs [--only size,overhead,throughput,request,reconnect,storm,memory,shared] [--quick] [--build] [--write|--no-write]
+//                      [--storm-outages=1000,3000,7000] [--storm-reruns=3] [--storm-n=500]
 // Prints a markdown report; a full run (no --only, no --quick) also writes bench/RESULTS.md.
 // Raw figures of every run go to bench/results/latest.json (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { profileReconnect, runReconnect } from './reconnect.mjs';
 import { runRequest } from './request.mjs';
 import { runShared } from './shared.mjs';
 import { runSize, sizeReport } from './size.mjs';
-import { runStorm } from './storm.mjs';
+import { OUTAGES, RERUNS, runStorm } from './storm.mjs';
 import { CONFIGS, runThroughput } from './throughput.mjs';
 
 const SECTIONS = ['size', 'overhead', 'throughput', 'request', 'reconnect', 'storm', 'memory', 'shared'];
@@ -31,8 +32,16 @@ const quick = flag('--quick');
 const write = flag('--write') || (!flag('--no-write') && !quick && only.length === SECTIONS.length);
 
 const P = quick
-  ? { ohN: 50_000, ohRounds: 5, tpRounds: 5, memN: 100, memRounds: 1, stormN: 500 }
-  : { ohN: 100_000, ohRounds: 15, tpRounds: 30, memN: 200, memRounds: 2, stormN: 500 };
+  ? { ohN: 50_000, ohRounds: 5, tpRounds: 5, memN: 100, memRounds: 1, stormN: 500, stormReruns: 1 }
+  : { ohN: 100_000, ohRounds: 15, tpRounds: 30, memN: 200, memRounds: 2, stormN: 500, stormReruns: RERUNS };
+P.stormOutages = OUTAGES;
+// --name=value overrides for the storm (the slowest section: each run is ~10 s + the outage)
+const num = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+if (num('storm-reruns')) P.stormReruns = Math.max(1, Number(num('storm-reruns')));
+if (num('storm-n')) P.stormN = Math.max(1, Number(num('storm-n')));
+if (num('storm-outages')) P.stormOutages = num('storm-outages').split(',').map(Number);
+for (const x of [P.stormReruns, P.stormN, ...P.stormOutages])
+  if (!Number.isInteger(x) || x < 0) throw new Error(`--storm-*: not a whole number: ${x}`);
 // request round trips and fast reconnect cycles (separate so the storm settings above stay as they are)
 const P2 = quick
   ? { rpcRounds: 5, rpcN: 100, rcRounds: 5, rcN: 100, rc1Rounds: 3, rc1N: 20, rcProfileReps: 1 }
@@ -139,7 +148,11 @@ if (R.reconnect && !R.reconnect.error) {
     profileReconnect({ n: P2.rcN, reps: P2.rcProfileReps }),
   );
 }
-if (only.includes('storm')) R.storm = await section('storm', () => runStorm(libs, { n: P.stormN }));
+if (only.includes('storm')) {
+  R.storm = await section('storm', () =>
+    runStorm(libs, { n: P.stormN, outages: P.stormOutages, reruns: P.stormReruns }),
+  );
+}
 
 if (only.includes('shared') && haveDist) R.shared = await section('shared', () => runShared({ rounds: quick ? 3 : 7 }));
 
