@@ -21,7 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'socket-core',
-          include: ['test/socket/**/*.test.ts'],
+          include: ['test/socket/socket.test.ts'],
           environment: 'jsdom',
           env: { STEADY_ENTRY: 'core' },
         },
@@ -29,7 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration-core',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/node.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
           env: { STEADY_ENTRY: 'core' },
