@@ -79,9 +79,10 @@ export interface FeatureDef {
   /** The options it owns, each with its normaliser (defaults, validation; throws TypeError/RangeError naming the option). */
   options?: Record<string, (value: unknown) => unknown>;
   /**
-   * Called in the constructor with the socket (a feature may set a public field of its own on it,
-   * as the heartbeat sets `rtt`); returns a feature to plug in now, or nothing (lazy features plug
-   * in on first use).
+   * Called in the constructor with the resolved options, a getter for the {@link Host} (call it only
+   * when the feature is in use: an idle socket then carries no host) and the socket (a feature may
+   * set a public field of its own on it, as the heartbeat sets `rtt`). Returns a feature to plug in
+   * now, or nothing (lazy features plug in on first use).
    */
-  setup?(host: Host, socket: object): Feature | undefined;
+  setup?(options: Resolved, host: () => Host, socket: object): Feature | undefined;
 }

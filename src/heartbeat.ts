@@ -167,9 +167,10 @@ export const heartbeat: FeatureDef = {
       return h;
     },
   },
-  setup(host, socket) {
-    const o = host.options.heartbeat as Resolved | undefined;
+  setup(options, getHost, socket) {
+    const o = options.heartbeat as Resolved | undefined;
     if (!o) return;
+    const host = getHost();
     let beat: Heartbeat | undefined;
     const stop = () => {
       beat?.stop();

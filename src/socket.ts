@@ -165,7 +165,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
     this._protocols = protocols as ProtocolsProvider | undefined;
     this._binaryType = o.binaryType;
     for (const d of defs) {
-      const f = d.setup?.(this._host(), this);
+      const f = d.setup?.(o, () => this._host(), this);
       if (f) this._use(f);
     }
     if (!o.startClosed)
