@@ -151,7 +151,7 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Core<Cha
       name,
       send: (data) => this.send(r.codec.encode(name, data)),
       on,
-      request: (data, options) => this._asks().ask(this, name, data, options) as Promise<Channels[K]>,
+      request: (data, options) => this._asks().ask(name, data, options) as Promise<Channels[K]>,
       messages,
       [Symbol.asyncIterator]: () => messages(),
     };

@@ -48,11 +48,13 @@ export class Requests implements Feature {
   }
 
   /** Send `data` as a request on `channel` and wait for the reply's payload (see the module doc). */
-  ask(socket: Parameters<typeof wait>[0], channel: string, data: unknown, options?: RequestOptions): Promise<unknown> {
+  ask(channel: string, data: unknown, options?: RequestOptions): Promise<unknown> {
     const host = this._host;
     const what = `request on '${channel}'`;
     const timeout = options?.timeout ?? (host.options.requestTimeout as number);
-    return wait(socket, { signal: options?.signal, timeout }, what, (done) => {
+    // no statechange listener per request (hundreds in flight would each copy the listener list):
+    // end() below rejects them all when the socket closes for good
+    return wait(undefined, { signal: options?.signal, timeout }, what, (done) => {
       const id = `${this.prefix}${++this._seq}`;
       const frame = this._router.codec.encode(channel, data, id);
       const p: Pending = { channel, sent: false, done };
@@ -84,6 +86,12 @@ export class Requests implements Feature {
         (issues) => p.done(failure('ValidationError', `the reply on '${p.channel}' failed its schema`, { issues })),
       );
     return true;
+  }
+
+  /** The socket closed for good: every request still pending ends with a ClosedError. */
+  end(): void {
+    for (const p of [...this._pending.values()])
+      p.done(failure('ClosedError', `request on '${p.channel}': the socket closed for good`));
   }
 
   /** The connection is gone: what went out on it will get no reply; what is still queued waits for the next one. */

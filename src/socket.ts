@@ -702,9 +702,9 @@ export class SteadySocket<Channels extends object = ChannelMap> extends Target {
     this._q?.park(true);
     const id = this._id;
     this._set('end');
-    this._each('end', why);
     // a statechange listener that called open() keeps what was queued, and there is nothing to give up on
     if (id !== this._id) return this._q?.restore(left);
+    this._each('end', why);
     for (const item of left) this._lose(item, why);
     // a drop listener that called open() wins here too: the socket did not give up
     if (why === 'giveup' && id === this._id) this._fire('giveup', { attempts: this._retries });

@@ -31,7 +31,8 @@ interface Watched {
  * Bad options reject with a TypeError or RangeError naming them.
  */
 export const wait = <V>(
-  socket: Watched,
+  /** the socket whose closing for good ends the wait; undefined when the caller sees to that itself */
+  socket: Watched | undefined,
   options: WaitOptions | undefined,
   what: string,
   start: (done: (err?: unknown, value?: V) => void) => (() => void) | undefined | void,
@@ -66,7 +67,7 @@ export const wait = <V>(
       over = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.removeEventListener('statechange', onState);
+      socket?.removeEventListener('statechange', onState);
       cleanup?.();
       // any error, falsy ones included (abort(0)), rejects; only done() / done(undefined, value) resolves
       err !== undefined ? reject(err) : resolve(value as V);
@@ -74,7 +75,7 @@ export const wait = <V>(
     if (timeout !== undefined && timeout < Infinity)
       timer = setTimeout(() => done(failure('TimeoutError', `${what} timed out after ${timeout} ms`)), timeout);
     signal?.addEventListener('abort', onAbort);
-    socket.addEventListener('statechange', onState);
+    socket?.addEventListener('statechange', onState);
     cleanup = start(done);
     // done() called from start(): its cleanup came back after
     if (over) cleanup?.();

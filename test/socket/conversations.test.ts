@@ -215,6 +215,21 @@ describe('request()', () => {
     expect(drops).toEqual([]);
   });
 
+  it('a statechange listener that reopens at giveup keeps a queued request pending: it goes out once, never rejected first', async () => {
+    const s = make({ reconnect: { maxRetries: 0 } });
+    const q = watch(s.channel('x').request(1, { timeout: 5000 }));
+    s.addEventListener('statechange', (e) => e.to === 'closed' && s.open(), { once: true });
+    FakeSocket.last.fail();
+    await flush();
+    expect(q.s).toEqual(['pending']);
+    FakeSocket.last.accept();
+    const [f] = sentFrames();
+    FakeSocket.last.receive(JSON.stringify({ channel: 'x', id: f.id, data: 2 }));
+    await flush();
+    expect(q.s).toEqual(['ok', 2]);
+    s.close();
+  });
+
   it('hundreds of concurrent requests answered in random order all resolve with their own reply', async () => {
     const s = make<C>();
     FakeSocket.last.accept();
