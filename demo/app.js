@@ -108,9 +108,22 @@
     return options;
   }
 
+  // "Share one connection across tabs": remembered in localStorage, so every tab of this
+  // site (one opened from this one included) starts with the same setting.
+  const SHARE_KEY = 'steadysocket-demo:share';
+  const canShareLib = () => typeof window.steadysocketShared?.SharedSteadySocket === 'function';
+  function sharing() {
+    return $('share-on').checked && canShareLib();
+  }
+
   function createSocket(url) {
     const cfg = readSettings();
-    const s = new steadysocket.SteadySocket(url, undefined, buildOptions(cfg));
+    // SharedSteadySocket takes every SteadySocket option (plus `key`): the same options object.
+    // The url, reconnect, heartbeat and connectTimeout run in the leader's tab; the queue,
+    // channels and schemas in each tab.
+    const s = sharing()
+      ? new steadysocketShared.SharedSteadySocket(url, undefined, buildOptions(cfg))
+      : new steadysocket.SteadySocket(url, undefined, buildOptions(cfg));
     applied = cfg;
     showCode(cfg);
     return s;
@@ -121,6 +134,14 @@
     wiring = new AbortController();
     const { signal } = wiring;
     for (const type of EVENTS) s.addEventListener(type, onEvent, { signal });
+    s.addEventListener(
+      'leaderchange',
+      (e) => {
+        log('leaderchange', e.leader ? 'this tab holds the shared connection' : 'this tab no longer leads');
+        showShare();
+      },
+      { signal },
+    );
 
     // Typed channels on the default JSON envelope.
     const offChat = s.channel('chat').on((data) => addChat('in', data?.text));
@@ -324,6 +345,41 @@
   $('count-inc').onclick = () => bump(1);
   $('count-dec').onclick = () => bump(-1);
 
+  // ── one connection for all tabs ────────────────────────────────────────
+
+  /** The Tabs card: is the socket shared, and does this tab hold the connection? */
+  function showShare() {
+    const shared = Boolean(socket && 'leader' in socket);
+    $('share-mode').textContent = shared ? 'SharedSteadySocket' : 'not shared';
+    let role = '–';
+    if (!socket) role = $('share-on').checked ? 'press Connect' : '–';
+    else if (!shared) role = 'own connection (sharing off)';
+    else if (socket.state === 'closed') role = 'closed';
+    else role = socket.leader ? 'leader' : 'follower';
+    const el = $('share-role');
+    el.textContent = role;
+    el.dataset.role = shared && socket.state !== 'closed' ? (socket.leader ? 'leader' : 'follower') : '';
+  }
+
+  const shareBox = $('share-on');
+  try {
+    shareBox.checked = localStorage.getItem(SHARE_KEY) === 'on';
+  } catch {} // storage off: the box starts unchecked
+  if (!canShareLib()) {
+    shareBox.checked = false;
+    shareBox.disabled = true;
+    shareBox.parentElement.title = '../dist/steadysocket.shared.umd.min.js did not load';
+  }
+  shareBox.onchange = () => {
+    try {
+      localStorage.setItem(SHARE_KEY, shareBox.checked ? 'on' : 'off');
+    } catch {}
+    // a running socket is re-created as the other kind (and keeps running if it was)
+    if (socket) replaceSocket(socketUrl || currentUrl(), shareBox.checked ? 'sharing on' : 'sharing off');
+    else showCode(readSettings());
+    showShare();
+  };
+
   // ── endpoint picker ─────────────────────────────────────────────────────
 
   const endpoint = $('endpoint');
@@ -428,6 +484,7 @@
   function showServer(st) {
     const out = $('server-status');
     const parts = [`${st.connections} WebSocket connection${st.connections === 1 ? '' : 's'}`];
+    $('share-conns').textContent = String(st.connections);
     if (st.stop) parts.push(`stopped: resetting new connections for ${fmtSec(st.stop)}`);
     if (st.blackhole) parts.push(`black-hole for ${fmtSec(st.blackhole)} (${st.held} held)`);
     if (!st.stop && !st.blackhole) parts.push('healthy');
@@ -715,6 +772,7 @@
     $('btn-open').disabled = state !== 'closed' && currentUrl() === socketUrl;
     $('btn-close').disabled = state === 'closed' || state === 'closing';
     $('btn-reconnect').disabled = !s;
+    showShare();
   }
 
   const logEl = $('log');
@@ -864,11 +922,18 @@
         .join(', ')} }`;
     // pinned: an unversioned CDN url would pick up the next major release unasked
     const version = local?.version ?? VERSION;
-    const lines = [
-      `<script src="https://unpkg.com/steadysocket@${version}/dist/steadysocket.umd.min.js"></script>`,
-      '<script>',
-      `const socket = new steadysocket.SteadySocket('${currentUrl()}', undefined, {`,
-    ];
+    const lines = sharing()
+      ? [
+          `<script src="https://unpkg.com/steadysocket@${version}/dist/steadysocket.shared.umd.min.js"></script>`,
+          '<script>',
+          '// one connection for every tab of this site: the leader tab holds it, the others share it',
+          `const socket = new steadysocketShared.SharedSteadySocket('${currentUrl()}', undefined, {`,
+        ]
+      : [
+          `<script src="https://unpkg.com/steadysocket@${version}/dist/steadysocket.umd.min.js"></script>`,
+          '<script>',
+          `const socket = new steadysocket.SteadySocket('${currentUrl()}', undefined, {`,
+        ];
     if (cfg.connectTimeout !== undefined) lines.push(`  connectTimeout: ${cfg.connectTimeout},`);
     lines.push(`  reconnect: ${fmt(cfg.reconnect)},`);
     lines.push(`  queue: ${cfg.queue ? fmt(cfg.queue) : 'false'},`);
@@ -885,6 +950,8 @@
     lines.push('});');
     lines.push("socket.addEventListener('reconnecting', (e) => console.log('retry', e.attempt, 'in', e.delay, 'ms'));");
     lines.push("socket.addEventListener('pong', (e) => console.log('rtt', e.rtt, 'ms'));");
+    if (sharing())
+      lines.push("socket.addEventListener('leaderchange', (e) => console.log('this tab leads:', e.leader));");
     lines.push("socket.channel('chat').on((msg) => console.log(msg.text));");
     lines.push("socket.channel('chat').send({ text: 'hi' });");
     lines.push('</script>');

@@ -49,6 +49,11 @@ import { WebSocketServer } from 'ws';
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..');
 const UMD = join(root, 'dist', 'steadysocket.umd.min.js');
+/** The script-tag builds the page loads, by url path (the shared one for "Share one connection across tabs"). */
+const DIST = {
+  '/dist/steadysocket.umd.min.js': UMD,
+  '/dist/steadysocket.shared.umd.min.js': join(root, 'dist', 'steadysocket.shared.umd.min.js'),
+};
 
 const files = {
   '/': ['index.html', 'text/html; charset=utf-8'],
@@ -354,11 +359,12 @@ export async function startDemoServer({ port = 0, fallback = false, log = () => 
       return json(200, { fault: name, affected, ...fault.status() });
     }
     if (url.pathname === '/status') return json(200, fault.status());
-    if (url.pathname === '/dist/steadysocket.umd.min.js') {
+    const dist = Object.hasOwn(DIST, url.pathname) ? DIST[url.pathname] : undefined;
+    if (dist) {
       try {
-        return send(200, 'text/javascript; charset=utf-8', await readFile(UMD));
+        return send(200, 'text/javascript; charset=utf-8', await readFile(dist));
       } catch {
-        return send(404, 'text/plain', 'dist/steadysocket.umd.min.js is missing: run npx rollup -c');
+        return send(404, 'text/plain', `${url.pathname.slice(1)} is missing: run npx rollup -c`);
       }
     }
     const file = files[url.pathname];
