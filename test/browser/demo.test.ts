@@ -3,8 +3,8 @@
 // see the echo, press fault buttons, watch it come back; and the page's own
 // promises: settings shown as configured, typed text never taken for a
 // heartbeat, every pong on the plot, mistyped urls called out, a pinned CDN url.
-// Saves screenshots to test-results/demo.png (1280 px), demo-390.png and
-// demo-rtt.png (the heartbeat card).
+// Saves screenshots to test-results/demo.png (1280 px), demo-390.png,
+// demo-rtt.png (the heartbeat card) and demo-shared.png (a tab after a handover).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -646,6 +646,72 @@ describe('demo page in Chromium', () => {
       expect(errors).toEqual([]);
     } finally {
       await page.context().close();
+    }
+  });
+
+  it('shares one connection across two tabs: one leader, one server connection; closing the leader hands over within 5 s', async () => {
+    // two tabs of one browser context, as a user's tabs (they share Web Locks and BroadcastChannel)
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const connections = async (): Promise<number> =>
+      (await (await fetch(`${srv.url}status`)).json()).connections;
+    const role = (page: Page) => text(page, '#share-role');
+    try {
+      // a tab opened by the test after the previous tests' contexts closed: wait for their connections to go
+      await until(async () => (await connections()) === 0, { timeout: 5000, message: 'no connection left over' });
+      const tab = async () => {
+        const page = await context.newPage();
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(srv.url);
+        await local(page);
+        return page;
+      };
+      const a = await tab();
+      expect(await a.isChecked('#share-on')).toBe(false); // off by default
+      await a.check('#share-on');
+      const b = await tab(); // opened after the first: it starts with the setting the first one saved
+      expect(await b.isChecked('#share-on')).toBe(true);
+      for (const page of [a, b]) {
+        await page.click('#btn-open');
+        await waitState(page, 'open');
+      }
+      expect(await text(a, '#share-mode')).toBe('SharedSteadySocket');
+
+      // one tab leads, the other follows, and the server holds one connection (for a while, not just once)
+      await until(async () => [await role(a), await role(b)].sort().join() === 'follower,leader', {
+        message: 'one leader and one follower',
+      });
+      await until(async () => (await connections()) === 1, { message: 'one server connection' });
+      for (let i = 0; i < 5; i++) {
+        await sleep(200);
+        expect(await connections()).toBe(1);
+      }
+      // the card shows the server's count too (polled every second)
+      await b.waitForFunction(() => document.getElementById('share-conns')?.textContent === '1', undefined, {
+        timeout: 5000,
+      });
+      const [leader, other] = (await role(a)) === 'leader' ? [a, b] : [b, a];
+
+      // close the leader's tab: the other takes over within 5 s, with one connection again
+      const t0 = Date.now();
+      await leader.close();
+      await other.waitForFunction(() => document.getElementById('share-role')?.textContent === 'leader', undefined, {
+        timeout: 5000,
+        polling: 20,
+      });
+      const takeover = Date.now() - t0;
+      await waitState(other, 'open', 5000);
+      await until(async () => (await connections()) === 1, { timeout: 5000, message: 'one connection after the handover' });
+      const settled = Date.now() - t0;
+      expect(settled).toBeLessThan(5000);
+      await other.waitForSelector('#log li.t-leaderchange:has-text("holds the shared connection")');
+      await other.waitForFunction(() => document.getElementById('share-conns')?.textContent === '1', undefined, {
+        timeout: 5000,
+      });
+      await other.screenshot({ path: join(RESULTS, 'demo-shared.png'), fullPage: true });
+      console.log(`  demo shared: the other tab leads ${takeover} ms after the leader's tab closed, one connection at ${settled} ms`);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
     }
   });
 
