@@ -652,8 +652,7 @@ describe('demo page in Chromium', () => {
   it('shares one connection across two tabs: one leader, one server connection; closing the leader hands over within 5 s', async () => {
     // two tabs of one browser context, as a user's tabs (they share Web Locks and BroadcastChannel)
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const connections = async (): Promise<number> =>
-      (await (await fetch(`${srv.url}status`)).json()).connections;
+    const connections = async (): Promise<number> => (await (await fetch(`${srv.url}status`)).json()).connections;
     const role = (page: Page) => text(page, '#share-role');
     try {
       // a tab opened by the test after the previous tests' contexts closed: wait for their connections to go
@@ -700,7 +699,10 @@ describe('demo page in Chromium', () => {
       });
       const takeover = Date.now() - t0;
       await waitState(other, 'open', 5000);
-      await until(async () => (await connections()) === 1, { timeout: 5000, message: 'one connection after the handover' });
+      await until(async () => (await connections()) === 1, {
+        timeout: 5000,
+        message: 'one connection after the handover',
+      });
       const settled = Date.now() - t0;
       expect(settled).toBeLessThan(5000);
       await other.waitForSelector('#log li.t-leaderchange:has-text("holds the shared connection")');
@@ -708,7 +710,9 @@ describe('demo page in Chromium', () => {
         timeout: 5000,
       });
       await other.screenshot({ path: join(RESULTS, 'demo-shared.png'), fullPage: true });
-      console.log(`  demo shared: the other tab leads ${takeover} ms after the leader's tab closed, one connection at ${settled} ms`);
+      console.log(
+        `  demo shared: the other tab leads ${takeover} ms after the leader's tab closed, one connection at ${settled} ms`,
+      );
       expect(errors).toEqual([]);
     } finally {
       await context.close();
