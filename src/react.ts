@@ -20,35 +20,13 @@
 import { useCallback, useEffect, useInsertionEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChannelMap, SteadySocketOptions, State } from './index';
 import { SteadySocket } from './index';
-import type { ProtocolsProvider, UrlProvider } from './url';
+import type { SocketFactory, UseSteadySocketFactoryOptions, UseSteadySocketOptions } from './bind';
+import type { UrlProvider } from './url';
 
 /** A url as {@link useSteadySocket} takes it: what `new SteadySocket()` takes, or `null`/`undefined` for no socket. */
 export type HookUrl = UrlProvider | null | undefined;
 
-/** Makes the socket, given what `new SteadySocket(url, protocols, options)` takes (see {@link UseSteadySocketOptions.create}). */
-export type SocketFactory<S> = (
-  url: UrlProvider,
-  protocols: ProtocolsProvider | undefined,
-  options: SteadySocketOptions,
-) => S;
-
-/** Options of {@link useSteadySocket}: the socket's own options, plus two read by the hook. All are read once, when a socket is made. */
-export interface UseSteadySocketOptions<Channels extends object = ChannelMap> extends SteadySocketOptions<Channels> {
-  /** Subprotocols, as the second argument of `new SteadySocket()` takes them. */
-  protocols?: ProtocolsProvider | undefined;
-}
-
-/** Options of {@link useSteadySocket} with a factory: how to make a `SharedSteadySocket` or a subclass. */
-export interface UseSteadySocketFactoryOptions<S> extends UseSteadySocketOptions {
-  /**
-   * Make the socket instead of `new SteadySocket(url, protocols, options)`, e.g. a
-   * `SharedSteadySocket`. Pass `options` on as given: they carry `startClosed: true`,
-   * so nothing connects until the hook opens the socket after the component mounted.
-   * @example
-   * useSteadySocket(url, { create: (u, p, o) => new SharedSteadySocket<Channels>(u, p, o) })
-   */
-  create: SocketFactory<S>;
-}
+export type { SocketFactory, UseSteadySocketFactoryOptions, UseSteadySocketOptions } from './bind';
 
 /** What the hooks need of a socket: a {@link SteadySocket}, a subclass, a `SharedSteadySocket` or the core entry's socket. */
 export interface BindableSocket {

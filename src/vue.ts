@@ -31,30 +31,10 @@ import {
 } from 'vue';
 import type { ChannelMap, Data, SteadySocketOptions, State } from './index';
 import { SteadySocket } from './index';
-import type { ProtocolsProvider, UrlProvider } from './url';
+import type { SocketFactory, UseSteadySocketFactoryOptions, UseSteadySocketOptions } from './bind';
+import type { UrlProvider } from './url';
 
-/** Makes the socket, given what `new SteadySocket(url, protocols, options)` takes (see {@link UseSteadySocketFactoryOptions.create}). */
-export type SocketFactory<S> = (
-  url: UrlProvider,
-  protocols: ProtocolsProvider | undefined,
-  options: SteadySocketOptions,
-) => S;
-
-/** Options of {@link useSteadySocket}: the socket's own options, plus `protocols`. Read when a socket is made. */
-export interface UseSteadySocketOptions<Channels extends object = ChannelMap> extends SteadySocketOptions<Channels> {
-  /** Subprotocols, as the second argument of `new SteadySocket()` takes them. */
-  protocols?: ProtocolsProvider | undefined;
-}
-
-/** Options of {@link useSteadySocket} with a factory: how to make a `SharedSteadySocket` or a subclass. */
-export interface UseSteadySocketFactoryOptions<S> extends UseSteadySocketOptions {
-  /**
-   * Make the socket instead of `new SteadySocket(url, protocols, options)`, e.g. a
-   * `SharedSteadySocket`. Pass `options` on as given: they carry `startClosed: true`,
-   * so nothing connects before the component is mounted.
-   */
-  create: SocketFactory<S>;
-}
+export type { SocketFactory, UseSteadySocketFactoryOptions, UseSteadySocketOptions } from './bind';
 
 /** What the composable needs of a socket: a {@link SteadySocket}, a subclass, a `SharedSteadySocket` or the core entry's socket. */
 export interface BindableSocket {
