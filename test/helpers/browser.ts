@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type Behaviour, type FaultServer, startFaultServer } from './fault-server.js';
+import { type Behaviour, startFaultServer } from './fault-server.js';
 import { type StaticServer, startStaticServer } from './static-server.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
@@ -150,23 +150,24 @@ export async function heapAfterGc(page: Page): Promise<{ v8: number; blink: numb
   }
 }
 
-/** Registers beforeAll/afterEach/afterAll for a browser test file; see the header. */
-export function useBrowser() {
+/**
+ * The life cycle every browser test file shares: before all, the built `artifacts` checked and a
+ * static server (serving `pages`) and Chromium started; after each test, whatever it opened
+ * (handed to `keep`) and every fault server closed; after all, both shut down.
+ */
+export function useHarness(artifacts: string[], pages: Record<string, string>) {
   let browser: Browser | undefined;
   let web: StaticServer | undefined;
-  const pages: TestPage[] = [];
-  const servers: FaultServer[] = [];
+  const open: { close(): Promise<unknown> }[] = [];
 
   beforeAll(async () => {
-    const missing = ARTIFACTS.filter((f) => !existsSync(join(ROOT, f)));
+    const missing = artifacts.filter((f) => !existsSync(join(ROOT, f)));
     if (missing.length) throw new Error(`missing ${missing.join(', ')}: build first (npx rollup -c --silent)`);
-    web = await startStaticServer({ root: ROOT, pages: PAGES });
+    web = await startStaticServer({ root: ROOT, pages });
     browser = await launchBrowser();
   });
   afterEach(async () => {
-    const p = pages.splice(0);
-    const s = servers.splice(0);
-    await Promise.allSettled([...p.map((x) => x.close()), ...s.map((x) => x.close())]);
+    await Promise.allSettled(open.splice(0).map((x) => x.close()));
   });
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), web?.close()]);
@@ -177,17 +178,33 @@ export function useBrowser() {
       if (!browser) throw new Error('browser not launched');
       return browser;
     },
-    async page(lib: Lib = 'umd') {
-      if (!browser || !web) throw new Error('browser not launched');
-      const p = await openPage(browser, web, lib);
-      pages.push(p);
-      return p;
+    get web() {
+      if (!web) throw new Error('static server not started');
+      return web;
     },
+    /** close `x` after the current test */
+    keep<T extends { close(): Promise<unknown> }>(x: T): T {
+      open.push(x);
+      return x;
+    },
+    /** a fault server, closed after the test */
     async server(b?: Behaviour) {
-      const s = await startFaultServer(b);
-      servers.push(s);
-      return s;
+      return this.keep(await startFaultServer(b));
     },
+  };
+}
+
+/** Registers beforeAll/afterEach/afterAll for a browser test file; see the header. */
+export function useBrowser() {
+  const h = useHarness(ARTIFACTS, PAGES);
+  return {
+    get browser() {
+      return h.browser;
+    },
+    async page(lib: Lib = 'umd') {
+      return h.keep(await openPage(h.browser, h.web, lib));
+    },
+    server: (b?: Behaviour) => h.server(b),
   };
 }
 

@@ -13,13 +13,10 @@
  * Each tab leaves the entry's namespace on `window.steadysocketShared`, and `window.__lead` records
  * the `leader` of every `leaderchange` of the sockets made with `__mk(name, url, protocols?, options?)`.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { launchBrowser, pageUntil, ROOT } from './browser.js';
-import { type Behaviour, type FaultServer, startFaultServer } from './fault-server.js';
-import { type StaticServer, startStaticServer } from './static-server.js';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { pageUntil, ROOT, useHarness } from './browser.js';
+import type { Behaviour } from './fault-server.js';
 
 declare global {
   var steadysocketShared: any;
@@ -66,41 +63,18 @@ export interface Tabs {
 }
 
 export function setupTabs() {
-  let browser: Browser | undefined;
-  let web: StaticServer | undefined;
-  const contexts: BrowserContext[] = [];
-  const servers: FaultServer[] = [];
-
-  beforeAll(async () => {
-    const missing = SHARED_ARTIFACTS.filter((f) => !existsSync(join(ROOT, f)));
-    if (missing.length) throw new Error(`missing ${missing.join(', ')}: build first (npx rollup -c --silent)`);
-    web = await startStaticServer({ root: ROOT, pages: TAB_PAGES });
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    const c = contexts.splice(0);
-    const s = servers.splice(0);
-    await Promise.allSettled([...c.map((x) => x.close()), ...s.map((x) => x.close())]);
-  });
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), web?.close()]);
-  });
-
+  const h = useHarness(SHARED_ARTIFACTS, TAB_PAGES);
   return {
     get browser() {
-      if (!browser) throw new Error('browser not launched');
-      return browser;
+      return h.browser;
     },
     get web() {
-      if (!web) throw new Error('static server not started');
-      return web;
+      return h.web;
     },
     async context(): Promise<Tabs> {
-      if (!browser || !web) throw new Error('browser not launched');
-      const context = await browser.newContext();
-      contexts.push(context);
+      const context = h.keep(await h.browser.newContext());
       await context.addInitScript({ path: INIT });
-      const url = web.url;
+      const url = h.web.url;
       return {
         context,
         async tabs(n, lib = 'umd') {
@@ -121,10 +95,6 @@ export function setupTabs() {
         close: () => context.close(),
       };
     },
-    async server(b?: Behaviour) {
-      const s = await startFaultServer(b);
-      servers.push(s);
-      return s;
-    },
+    server: (b?: Behaviour) => h.server(b),
   };
 }
